@@ -1,0 +1,99 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[smtpx] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'smtpx'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'smtpx'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand trace 'Watch a whole SMTP session, every reply annotated with what it means'
+            cand explain 'Decode a reply code, an enhanced status code or a bounce line, offline'
+            cand generate 'Write shell completions and man pages (for packagers and the repository)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smtpx;trace'= {
+            cand --from 'Envelope sender for MAIL FROM (default: the null sender <>)'
+            cand --rcpt 'Recipient for RCPT TO (default: the target address; required for a HOST target)'
+            cand --quit-after 'Stop after this stage and QUIT'
+            cand -p 'Port to connect to (default: 25, or the port in HOST:PORT)'
+            cand --port 'Port to connect to (default: 25, or the port in HOST:PORT)'
+            cand --ehlo 'Name to announce in EHLO/HELO (default: this machine''s host name)'
+            cand --connect-timeout 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)'
+            cand --timeout 'Time allowed for each server reply'
+            cand --local-addr 'Local address to connect from'
+            cand --dns-server 'Ask this DNS resolver (IP or IP:PORT) instead of the system''s'
+            cand --tls 'When to use TLS'
+            cand --ca-file 'PEM file of CA certificates to trust, in addition to the system''s'
+            cand --sni 'Server name to send in SNI and to verify (default: the host name)'
+            cand --client-cert 'PEM client certificate to present'
+            cand --client-key 'PEM (PKCS#8) private key of the client certificate'
+            cand --color 'When to colour the output (NO_COLOR is honoured with auto)'
+            cand --send 'Go through DATA and send a small generated test message'
+            cand --all-mx 'On a connection failure, go on to the next MX host, as an MTA would'
+            cand -4 'Use IPv4 only'
+            cand --ipv4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --ipv6 'Use IPv6 only'
+            cand --insecure 'Do not verify the server''s certificate (DANGEROUS: anyone on the path can read and change the session)'
+            cand --json 'Print one JSON document (with a schema_version) instead of text'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v adds timings and certificate details, -vv raw bytes'
+            cand --verbose 'More detail: -v adds timings and certificate details, -vv raw bytes'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'smtpx;explain'= {
+            cand --color 'When to colour the output (NO_COLOR is honoured with auto)'
+            cand --json 'Print one JSON document (with a schema_version) instead of text'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v adds timings and certificate details, -vv raw bytes'
+            cand --verbose 'More detail: -v adds timings and certificate details, -vv raw bytes'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'smtpx;generate'= {
+            cand --out-dir 'Directory that receives completions/ and man/'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'smtpx;help'= {
+            cand trace 'Watch a whole SMTP session, every reply annotated with what it means'
+            cand explain 'Decode a reply code, an enhanced status code or a bounce line, offline'
+            cand generate 'Write shell completions and man pages (for packagers and the repository)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'smtpx;help;trace'= {
+        }
+        &'smtpx;help;explain'= {
+        }
+        &'smtpx;help;generate'= {
+        }
+        &'smtpx;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,21 @@
+//! smtpx: an SMTP client and diagnostic tool.
+//!
+//! The library holds everything; `main.rs` only parses the command line, calls
+//! [`commands::run`] and turns the outcome into an exit code. The layers, from the user inward:
+//!
+//! - [`cli`]: clap structs, plain data with no side effects.
+//! - [`plan`]: validation of user input before any socket opens (nothing is ever half-sent).
+//! - [`commands`]: one module per subcommand, each drives the engine and the output layer.
+//! - [`smtp`]: the synchronous SMTP engine. It never prints; it emits [`smtp::event::Event`]s.
+//! - [`output`]: renders events and reports as text, tables or JSON. It never touches a socket.
+//! - [`dns`]: MX and address lookups behind synchronous functions.
+//! - [`exit`]: the documented exit codes and the mapping from errors to them.
+
+pub mod cli;
+pub mod commands;
+pub mod dns;
+pub mod exit;
+pub mod explain;
+pub mod output;
+pub mod plan;
+pub mod smtp;

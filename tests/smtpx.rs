@@ -1,0 +1,9 @@
+//! The one integration-test binary. Each module states what it covers; all of them talk only to
+//! servers inside this process (or, for `interop`, to the loopback Postfix that
+//! `scripts/interop/setup.sh` starts).
+
+mod support;
+
+mod cli;
+mod trace;
+mod trace_failures;

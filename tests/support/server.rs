@@ -1,0 +1,236 @@
+//! A scripted SMTP server inside the test process: it listens on 127.0.0.1:0, plays one script
+//! per accepted connection (send these bytes, expect that line, start TLS, misbehave), records
+//! every byte the client sent, and on drop checks that each script ran to its end.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// One step of a script.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Send these bytes as they are.
+    Send(Vec<u8>),
+    /// Read one line and require it to equal this (CRLF added).
+    Expect(String),
+    /// Read DATA content up to and including the final "\r\n.\r\n".
+    ExpectContent,
+    /// Run the TLS handshake as a server with this identity (STARTTLS after a 220, or implicit).
+    Tls(TlsIdentity),
+    /// Close the connection now.
+    Close,
+    /// Keep the connection open, never answering, until the client goes away.
+    Stall,
+}
+
+/// Which certificate the server presents.
+#[derive(Debug, Clone, Copy)]
+pub enum TlsIdentity {
+    /// localhost / 127.0.0.1 / ::1, signed by the test CA.
+    Good,
+    /// Expired in 2021.
+    Expired,
+    /// Issued for other.example.
+    WrongName,
+    /// Self-signed.
+    SelfSigned,
+}
+
+/// Shorthand: a server line (CRLF added).
+pub fn send(line: &str) -> Step {
+    Step::Send(format!("{line}\r\n").into_bytes())
+}
+
+/// Shorthand: an expected client line.
+pub fn expect(line: &str) -> Step {
+    Step::Expect(line.to_string())
+}
+
+/// The repository's test PKI directory.
+pub fn tls_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls")
+}
+
+fn identity(which: TlsIdentity) -> native_tls::Identity {
+    let name = match which {
+        TlsIdentity::Good => "server",
+        TlsIdentity::Expired => "expired",
+        TlsIdentity::WrongName => "wrong-name",
+        TlsIdentity::SelfSigned => "self-signed",
+    };
+    let dir = tls_dir();
+    let cert = std::fs::read(dir.join(format!("{name}.pem"))).expect("test certificate");
+    let key = std::fs::read(dir.join(format!("{name}.key"))).expect("test key");
+    native_tls::Identity::from_pkcs8(&cert, &key).expect("test identity")
+}
+
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<native_tls::TlsStream<TcpStream>>),
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.read(buf),
+            Conn::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.write(buf),
+            Conn::Tls(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Conn::Plain(s) => s.flush(),
+            Conn::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// A running scripted server.
+pub struct ScriptedServer {
+    addr: SocketAddr,
+    received: Arc<Mutex<Vec<u8>>>,
+    content: Arc<Mutex<Vec<Vec<u8>>>>,
+    handle: Option<JoinHandle<Result<(), String>>>,
+}
+
+impl ScriptedServer {
+    /// Starts a server that accepts one connection per script, in order.
+    pub fn start(scripts: Vec<Vec<Step>>) -> ScriptedServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().unwrap();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let content = Arc::new(Mutex::new(Vec::new()));
+        let (r, c) = (received.clone(), content.clone());
+        let handle = std::thread::spawn(move || {
+            for (i, script) in scripts.into_iter().enumerate() {
+                let (stream, _) = listener.accept().map_err(|e| e.to_string())?;
+                // A safety net so a broken test cannot hang the suite; no test relies on it.
+                stream.set_read_timeout(Some(Duration::from_secs(60))).ok();
+                play(stream, script, &r, &c).map_err(|e| format!("connection {}: {e}", i + 1))?;
+            }
+            Ok(())
+        });
+        ScriptedServer { addr, received, content, handle: Some(handle) }
+    }
+
+    /// A server with a single script.
+    pub fn one(script: Vec<Step>) -> ScriptedServer {
+        Self::start(vec![script])
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The port.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Every byte the client sent (TLS-decrypted), across connections.
+    pub fn received(&self) -> Vec<u8> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Every DATA content block received, terminator included.
+    pub fn contents(&self) -> Vec<Vec<u8>> {
+        self.content.lock().unwrap().clone()
+    }
+
+    /// Waits for the script to finish and returns its verdict.
+    pub fn finish(mut self) -> Result<(), String> {
+        self.handle.take().unwrap().join().map_err(|_| "server thread panicked".to_string())?
+    }
+}
+
+impl Drop for ScriptedServer {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            let verdict = handle.join().map_err(|_| "server thread panicked".to_string());
+            if !std::thread::panicking() {
+                match verdict {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) | Err(e) => panic!("scripted server: {e}"),
+                }
+            }
+        }
+    }
+}
+
+fn play(
+    stream: TcpStream,
+    script: Vec<Step>,
+    received: &Mutex<Vec<u8>>,
+    content: &Mutex<Vec<Vec<u8>>>,
+) -> Result<(), String> {
+    let mut reader = BufReader::new(Conn::Plain(stream));
+    for step in script {
+        match step {
+            Step::Send(bytes) => {
+                let conn = reader.get_mut();
+                conn.write_all(&bytes)
+                    .and_then(|()| conn.flush())
+                    .map_err(|e| format!("send: {e}"))?;
+            }
+            Step::Expect(want) => {
+                let line = read_line(&mut reader, received)?;
+                let want = format!("{want}\r\n");
+                if line != want.as_bytes() {
+                    return Err(format!(
+                        "expected {want:?}, got {:?}",
+                        String::from_utf8_lossy(&line)
+                    ));
+                }
+            }
+            Step::ExpectContent => {
+                let mut block = Vec::new();
+                while !block.ends_with(b"\r\n.\r\n") && block != b".\r\n" {
+                    block.extend(read_line(&mut reader, received)?);
+                }
+                content.lock().unwrap().push(block);
+            }
+            Step::Tls(which) => {
+                if !reader.buffer().is_empty() {
+                    return Err("client sent bytes before the TLS handshake".into());
+                }
+                let Conn::Plain(tcp) = reader.into_inner() else {
+                    return Err("TLS twice".into());
+                };
+                let acceptor = native_tls::TlsAcceptor::new(identity(which)).unwrap();
+                match acceptor.accept(tcp) {
+                    Ok(tls) => reader = BufReader::new(Conn::Tls(Box::new(tls))),
+                    // The client refusing our certificate is an expected outcome in some tests.
+                    Err(_) => return Ok(()),
+                }
+            }
+            Step::Close => return Ok(()),
+            Step::Stall => {
+                let mut sink = Vec::new();
+                let _ = reader.read_to_end(&mut sink);
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_line(reader: &mut BufReader<Conn>, received: &Mutex<Vec<u8>>) -> Result<Vec<u8>, String> {
+    let mut line = Vec::new();
+    reader.read_until(b'\n', &mut line).map_err(|e| format!("read: {e}"))?;
+    received.lock().unwrap().extend_from_slice(&line);
+    if line.is_empty() {
+        return Err("client closed the connection".into());
+    }
+    Ok(line)
+}
