@@ -45,3 +45,55 @@ fn rejected_recipient_golden_transcript() {
         "EHLO client.test\r\nMAIL FROM:<>\r\nRCPT TO:<bob@example.com>\r\nQUIT\r\n"
     );
 }
+
+#[test]
+fn json_document_has_the_documented_shape() {
+    let server = ScriptedServer::one(rejected_recipient_script());
+    let target = format!("127.0.0.1:{}", server.port());
+    let run =
+        smtpx(&["trace", &target, "--rcpt", "bob@example.com", "--ehlo", "client.test", "--json"]);
+    run.assert_code(69);
+    let doc: serde_json::Value =
+        serde_json::from_str(&run.stdout).expect("stdout is one JSON document");
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["command"], "trace");
+    assert_eq!(doc["target"]["kind"], "host");
+    assert_eq!(doc["target"]["port"], server.port());
+    assert_eq!(doc["dns"], serde_json::Value::Null);
+    assert_eq!(doc["connection"]["address"], target);
+    assert_eq!(doc["tls"], serde_json::Value::Null);
+    assert_eq!(doc["ehlo"]["greeting"], "mx.test");
+    assert_eq!(doc["ehlo"]["extensions"][0]["keyword"], "PIPELINING");
+    let result = &doc["result"];
+    assert_eq!(result["ok"], false);
+    assert_eq!(result["exit_code"], 69);
+    assert_eq!(result["stage_reached"], "mail");
+    assert_eq!(result["summary"], "recipient refused (550 5.1.1)");
+    assert_eq!(result["error"]["phase"], "rejected");
+    let kinds: Vec<&str> =
+        doc["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "resolved",
+            "connecting",
+            "connected",
+            "reply",
+            "sent",
+            "reply",
+            "note",
+            "sent",
+            "reply",
+            "sent",
+            "reply",
+            "sent",
+            "reply"
+        ]
+    );
+    let refusal = &doc["events"][10];
+    assert_eq!(refusal["code"], 550);
+    assert_eq!(refusal["enhanced_code"], "5.1.1");
+    assert_eq!(refusal["class"], "permanent failure");
+    // Nothing but the document on stdout; the error goes to stderr once.
+    assert!(run.stderr.starts_with("smtpx: error [rejected]:"));
+}

@@ -233,8 +233,13 @@ fn session(
                 "closing without sending content: the server discards the transaction".into(),
             ));
         }
-        Ok(Ended::Completed) | Err(Error::Rejected { .. }) => {
+        Ok(Ended::Completed) => {
             client.quit()?;
+        }
+        Err(Error::Rejected { .. }) => {
+            // The refusal is what the user needs to hear; a server that hangs up instead of
+            // answering QUIT must not replace it with a network error.
+            let _ = client.quit();
         }
         Err(_) => {}
     }
