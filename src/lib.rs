@@ -18,4 +18,5 @@ pub mod exit;
 pub mod explain;
 pub mod output;
 pub mod plan;
+pub mod secret;
 pub mod smtp;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod event;
 pub mod extension;
 pub mod reply;
+pub mod sasl;
 pub mod tls;
 pub mod transport;
 
