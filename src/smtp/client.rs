@@ -114,6 +114,28 @@ impl<'o> Client<'o> {
         Ok(reply)
     }
 
+    /// Like [`Client::receive`], but the event shows `mask(reply)` when it returns one: AUTH
+    /// challenges can carry values that must not reach a transcript (SCRAM's `v=`).
+    pub fn receive_masked(
+        &mut self,
+        waiting_for: &str,
+        mask: &dyn Fn(&Reply) -> Option<Reply>,
+    ) -> Result<Reply, Error> {
+        self.transport.flush(waiting_for)?;
+        let started = Instant::now();
+        let (reply, raw) = self.transport.read_reply(waiting_for)?;
+        let elapsed = started.elapsed();
+        let event = match mask(&reply) {
+            Some(shown) => {
+                let raw = shown.wire_lines().iter().flat_map(|l| format!("{l}\r\n").into_bytes()).collect();
+                Event::Received { reply: shown, elapsed, raw }
+            }
+            None => Event::Received { reply: reply.clone(), elapsed, raw },
+        };
+        self.observer.on_event(&event);
+        Ok(reply)
+    }
+
     /// Sends one command and reads its reply.
     pub fn command(&mut self, cmd: &Command) -> Result<Reply, Error> {
         self.send(cmd);

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::exit::{Classify, Exit};
 
+use super::auth::AuthError;
 use super::reply::{Reply, ReplyError};
 use super::tls::TlsFailure;
 
@@ -65,6 +66,12 @@ pub enum Error {
     Tls(Box<TlsFailure>),
     /// The server refused a step that the command needs.
     Rejected { command: String, reply: Reply },
+    /// The SASL exchange failed on our side: malformed challenge, wrong SCRAM server
+    /// signature, missing secret.
+    Auth(Box<AuthError>),
+    /// AUTH would send credentials over an unencrypted connection, which smtpx refuses unless
+    /// `--allow-plaintext-auth` is given.
+    PlaintextAuth { reason: String },
 }
 
 impl Error {
@@ -109,6 +116,8 @@ impl fmt::Display for Error {
             Error::Rejected { command, reply } => {
                 write!(f, "{command} refused: {} {}", reply.code, reply.lines.join(" "))
             }
+            Error::Auth(e) => write!(f, "{e}"),
+            Error::PlaintextAuth { reason } => f.write_str(reason),
         }
     }
 }
@@ -125,7 +134,10 @@ impl Classify for Error {
             | Error::LineTooLong { .. }
             | Error::StartTlsInjection { .. } => "protocol",
             Error::TlsUnavailable { .. } | Error::Tls(_) => "tls",
+            Error::Rejected { command, .. } if command.starts_with("AUTH") => "auth",
             Error::Rejected { .. } => "rejected",
+            Error::Auth(e) if e.reason.is_protocol_violation() => "protocol",
+            Error::Auth(_) | Error::PlaintextAuth { .. } => "auth",
         }
     }
 
@@ -147,7 +159,12 @@ impl Classify for Error {
             Error::Tls(failure) if failure.is_untrusted() => Exit::NoPerm,
             Error::Tls(_) => Exit::Unavailable,
             Error::Rejected { reply, .. } if reply.code / 100 == 4 => Exit::TempFail,
+            // RFC 4954 §6: 530/534/535/538 say "not with these credentials or this mechanism".
+            Error::Rejected { command, .. } if command.starts_with("AUTH") => Exit::NoPerm,
             Error::Rejected { .. } => Exit::Unavailable,
+            Error::Auth(e) if e.reason.is_protocol_violation() => Exit::Protocol,
+            Error::Auth(e) if e.reason.is_credential_problem() => Exit::Config,
+            Error::Auth(_) | Error::PlaintextAuth { .. } => Exit::NoPerm,
         }
     }
 
@@ -170,6 +187,11 @@ impl Classify for Error {
             Error::Tls(failure) => failure.hint(),
             Error::TlsUnavailable { .. } => Some(
                 "use --tls opportunistic or --tls none to continue without TLS (not for passwords)"
+                    .into(),
+            ),
+            Error::PlaintextAuth { .. } => Some(
+                "use port 587 with STARTTLS or 465 with implicit TLS; --allow-plaintext-auth \
+                 sends the password in clear anyway"
                     .into(),
             ),
             Error::Rejected { reply, .. } => {

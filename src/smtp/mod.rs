@@ -5,6 +5,7 @@
 //! [`event::Event`] to an [`event::Observer`], and 4xx/5xx replies are returned as data so the
 //! commands can explain them. It must not know about clap, colours or JSON.
 
+pub mod auth;
 pub mod client;
 pub mod codes;
 pub mod command;
