@@ -24,7 +24,7 @@ pub struct Cli {
 pub enum Command {
     /// Watch a whole SMTP session, every reply annotated with what it means.
     #[command(after_long_help = TRACE_HELP)]
-    Trace(TraceArgs),
+    Trace(Box<TraceArgs>),
     /// Decode a reply code, an enhanced status code or a bounce line, offline.
     #[command(after_long_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),

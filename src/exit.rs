@@ -112,6 +112,7 @@ impl Classify for DnsError {
     fn exit(&self) -> Exit {
         match self {
             DnsError::Timeout { .. } | DnsError::Resolver(_) => Exit::TempFail,
+            DnsError::InvalidName { .. } => Exit::DataErr,
             _ => Exit::NoHost,
         }
     }

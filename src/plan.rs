@@ -294,7 +294,7 @@ fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<native_tls::Certificate>, St
         let end = rest[start..].find(END).ok_or("a certificate block has no END line")?
             + start
             + END.len();
-        let cert = native_tls::Certificate::from_pem(rest[start..end].as_bytes())
+        let cert = native_tls::Certificate::from_pem(&rest.as_bytes()[start..end])
             .map_err(|e| format!("certificate {} is invalid: {e}", certs.len() + 1))?;
         certs.push(cert);
         rest = &rest[end..];

@@ -7,3 +7,4 @@ mod support;
 mod cli;
 mod trace;
 mod trace_failures;
+mod trace_tls;

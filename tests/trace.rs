@@ -1,7 +1,7 @@
 //! `smtpx trace` against the scripted server: golden transcripts (exact lines), the bytes on
 //! the wire, STARTTLS and implicit TLS with certificate facts, and the `--json` document.
 
-use crate::support::server::{ScriptedServer, Step, TlsIdentity, expect, send};
+use crate::support::server::{ScriptedServer, Step, expect, send};
 use crate::support::{assert_lines, smtpx};
 
 fn ehlo_reply(extra: &[&str]) -> Vec<Step> {

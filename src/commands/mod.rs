@@ -16,7 +16,7 @@ use crate::output::palette::Palette;
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
-        Command::Trace(args) => trace::run(args),
+        Command::Trace(args) => trace::run(*args),
         Command::Explain(args) => explain::run(args),
         Command::Generate(args) => generate::run(args),
     }

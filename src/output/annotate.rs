@@ -35,6 +35,14 @@ pub fn enhanced_meaning(e: EnhancedCode) -> String {
     }
 }
 
+/// `2.1.5 destination address valid`: the code and its registry title only.
+pub fn enhanced_title(e: EnhancedCode) -> String {
+    match codes::status_detail(e.subject, e.detail) {
+        Some(d) => format!("{e} {}", d.title),
+        None => e.to_string(),
+    }
+}
+
 /// What a user should do about a reply, in a short sentence.
 pub fn retry_advice(code: u16) -> &'static str {
     match code / 100 {
@@ -51,7 +59,13 @@ pub fn annotation(reply: &Reply) -> String {
         format!("{} {}: {}", reply.code, class_word(reply.code), code_meaning(reply.code));
     if let Some(e) = reply.enhanced {
         text.push_str(" · ");
-        text.push_str(&enhanced_meaning(e));
+        // On success the registry's descriptions (written for failures) would mislead; the
+        // title alone says what the server confirmed.
+        if reply.is_positive() {
+            text.push_str(&enhanced_title(e));
+        } else {
+            text.push_str(&enhanced_meaning(e));
+        }
     }
     let advice = retry_advice(reply.code);
     if !advice.is_empty() {

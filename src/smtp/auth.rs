@@ -16,7 +16,9 @@ use super::command::Command;
 use super::error::Error;
 use super::event::Event;
 use super::reply::Reply;
-use super::sasl::{self, ChannelBinding, Credentials, Mechanism, OAuthError, SaslError, SaslSession};
+use super::sasl::{
+    self, ChannelBinding, Credentials, Mechanism, OAuthError, SaslError, SaslSession,
+};
 
 /// How an AUTH exchange ended, when it ended with a reply.
 #[derive(Debug, Clone)]
@@ -57,7 +59,8 @@ pub fn authenticate(
     let sasl_error = |reason: SaslError| Error::Auth(Box::new(AuthError { mechanism, reason }));
     let host = client.host().to_string();
     let port = client.peer().port();
-    let mut session = sasl::start(mechanism, credentials, binding, &host, port).map_err(sasl_error)?;
+    let mut session =
+        sasl::start(mechanism, credentials, binding, &host, port).map_err(sasl_error)?;
     let initial = session.initial_response().map_err(sasl_error)?;
     client.send(&Command::Auth {
         mechanism: mechanism.name().to_string(),
@@ -118,9 +121,9 @@ fn cancel(client: &mut Client<'_>, mechanism: Mechanism, reason: SaslError) -> E
 /// A 334's text is base64 (possibly empty); anything else is a protocol violation.
 fn decode_challenge(reply: &Reply) -> Result<Vec<u8>, SaslError> {
     let text = reply.lines.join("");
-    BASE64.decode(text.trim()).map_err(|_| {
-        SaslError::MalformedChallenge("the 334 challenge is not valid base64".into())
-    })
+    BASE64
+        .decode(text.trim())
+        .map_err(|_| SaslError::MalformedChallenge("the 334 challenge is not valid base64".into()))
 }
 
 /// The transcript form of a 334: unchanged unless the decoded challenge holds something that

@@ -127,7 +127,11 @@ impl<'o> Client<'o> {
         let elapsed = started.elapsed();
         let event = match mask(&reply) {
             Some(shown) => {
-                let raw = shown.wire_lines().iter().flat_map(|l| format!("{l}\r\n").into_bytes()).collect();
+                let raw = shown
+                    .wire_lines()
+                    .iter()
+                    .flat_map(|l| format!("{l}\r\n").into_bytes())
+                    .collect();
                 Event::Received { reply: shown, elapsed, raw }
             }
             None => Event::Received { reply: reply.clone(), elapsed, raw },
@@ -227,7 +231,7 @@ impl<'o> Client<'o> {
                     }
                     failure.inspected = inspected;
                 }
-                Err(Error::Tls(Box::new(failure)))
+                Err(Error::Tls(failure))
             }
         }
     }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod dns;
 pub mod server;
 
 use std::process::{Command, Output, Stdio};

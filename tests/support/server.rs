@@ -53,7 +53,9 @@ pub fn tls_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls")
 }
 
-fn identity(which: TlsIdentity) -> native_tls::Identity {
+/// A TLS acceptor for the identity. OpenSSL's `mozilla_intermediate_v5` profile, so the test
+/// server speaks TLS 1.3 like real servers (native-tls's acceptor stops at TLS 1.2).
+fn acceptor(which: TlsIdentity) -> openssl::ssl::SslAcceptor {
     let name = match which {
         TlsIdentity::Good => "server",
         TlsIdentity::Expired => "expired",
@@ -61,14 +63,18 @@ fn identity(which: TlsIdentity) -> native_tls::Identity {
         TlsIdentity::SelfSigned => "self-signed",
     };
     let dir = tls_dir();
-    let cert = std::fs::read(dir.join(format!("{name}.pem"))).expect("test certificate");
-    let key = std::fs::read(dir.join(format!("{name}.key"))).expect("test key");
-    native_tls::Identity::from_pkcs8(&cert, &key).expect("test identity")
+    let mut builder =
+        openssl::ssl::SslAcceptor::mozilla_intermediate_v5(openssl::ssl::SslMethod::tls()).unwrap();
+    builder.set_certificate_chain_file(dir.join(format!("{name}.pem"))).expect("test certificate");
+    builder
+        .set_private_key_file(dir.join(format!("{name}.key")), openssl::ssl::SslFiletype::PEM)
+        .expect("test key");
+    builder.build()
 }
 
 enum Conn {
     Plain(TcpStream),
-    Tls(Box<native_tls::TlsStream<TcpStream>>),
+    Tls(Box<openssl::ssl::SslStream<TcpStream>>),
 }
 
 impl Read for Conn {
@@ -207,8 +213,7 @@ fn play(
                 let Conn::Plain(tcp) = reader.into_inner() else {
                     return Err("TLS twice".into());
                 };
-                let acceptor = native_tls::TlsAcceptor::new(identity(which)).unwrap();
-                match acceptor.accept(tcp) {
+                match acceptor(which).accept(tcp) {
                     Ok(tls) => reader = BufReader::new(Conn::Tls(Box::new(tls))),
                     // The client refusing our certificate is an expected outcome in some tests.
                     Err(_) => return Ok(()),

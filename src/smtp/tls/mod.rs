@@ -132,7 +132,12 @@ impl fmt::Display for TlsFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.verdict, self.untrusted) {
             (Some(verdict), true) => {
-                write!(f, "certificate of {} is not trusted: {verdict}", self.server_name)
+                write!(
+                    f,
+                    "certificate of {} is not trusted: {}",
+                    self.server_name,
+                    verdict.reason()
+                )
             }
             (None, true) => {
                 write!(f, "certificate of {} is not trusted: {}", self.server_name, self.message)
@@ -158,15 +163,17 @@ pub fn handshake(
     params: &TlsParams,
     verify: bool,
     upgrade: TlsUpgrade,
-) -> Result<(TlsStream, TlsInfo), TlsFailure> {
+) -> Result<(TlsStream, TlsInfo), Box<TlsFailure>> {
     let server_name = params.sni.clone().unwrap_or_else(|| host.to_string());
-    let failure = |message: String, timed_out: bool| TlsFailure {
-        server_name: server_name.clone(),
-        untrusted: is_verification_error(&message),
-        message,
-        verdict: None,
-        inspected: None,
-        timed_out,
+    let failure = |message: String, timed_out: bool| {
+        Box::new(TlsFailure {
+            server_name: server_name.clone(),
+            untrusted: is_verification_error(&message),
+            message,
+            verdict: None,
+            inspected: None,
+            timed_out,
+        })
     };
     let mut builder = native_tls::TlsConnector::builder();
     for root in &params.roots {
