@@ -5,6 +5,7 @@
 mod support;
 
 mod cli;
+mod explain;
 mod trace;
 mod trace_failures;
 mod trace_tls;
