@@ -615,6 +615,30 @@ fn gai_error(host: &str, err: &std::io::Error) -> DnsError {
     }
 }
 
+/// RFC 7505: the domain publishes a null MX; it accepts no mail at all.
+#[derive(Debug)]
+pub struct NullMx(pub String);
+
+impl std::fmt::Display for NullMx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} accepts no mail: it publishes a null MX (RFC 7505)", self.0)
+    }
+}
+
+impl std::error::Error for NullMx {}
+
+impl crate::exit::Classify for NullMx {
+    fn phase(&self) -> &'static str {
+        "dns"
+    }
+    fn exit(&self) -> crate::exit::Exit {
+        crate::exit::Exit::Unavailable
+    }
+    fn hint(&self) -> Option<String> {
+        Some("the address cannot receive mail; check the domain or ask its owner".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

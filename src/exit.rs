@@ -84,6 +84,9 @@ pub fn classify(err: &anyhow::Error) -> Option<&dyn Classify> {
         if let Some(e) = cause.downcast_ref::<PlanError>() {
             return Some(e);
         }
+        if let Some(e) = cause.downcast_ref::<crate::dns::NullMx>() {
+            return Some(e);
+        }
         None
     })
 }

@@ -12,8 +12,8 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use crate::cli::{Stage, TlsMode, TraceArgs};
-use crate::dns::{self, DnsOptions, MailRoute};
-use crate::exit::{Classify, Exit};
+use crate::dns::{self, DnsOptions, MailRoute, NullMx};
+use crate::exit::Exit;
 use crate::output::Verbosity;
 use crate::output::json as jsonout;
 use crate::output::transcript::{Annotate, TranscriptPrinter};
@@ -185,30 +185,6 @@ fn candidate_hosts(plan: &TracePlan, observer: &mut dyn Observer) -> Result<Vec<
         MailRoute::Mx(hosts) => Ok(hosts.into_iter().map(|h| h.exchange).collect()),
         MailRoute::Implicit(host) => Ok(vec![host]),
         MailRoute::NullMx => Err(NullMx(domain).into()),
-    }
-}
-
-/// RFC 7505: the domain publishes a null MX; it accepts no mail at all.
-#[derive(Debug)]
-pub struct NullMx(pub String);
-
-impl std::fmt::Display for NullMx {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} accepts no mail: it publishes a null MX (RFC 7505)", self.0)
-    }
-}
-
-impl std::error::Error for NullMx {}
-
-impl Classify for NullMx {
-    fn phase(&self) -> &'static str {
-        "dns"
-    }
-    fn exit(&self) -> Exit {
-        Exit::Unavailable
-    }
-    fn hint(&self) -> Option<String> {
-        Some("the address cannot receive mail; check the domain or ask its owner".into())
     }
 }
 

@@ -7,5 +7,6 @@ mod support;
 mod cli;
 mod explain;
 mod trace;
+mod trace_dns;
 mod trace_failures;
 mod trace_tls;
