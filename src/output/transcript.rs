@@ -79,7 +79,7 @@ impl<W: Write> TranscriptPrinter<W> {
         }
     }
 
-    fn reply(&mut self, reply: &Reply, elapsed: std::time::Duration) {
+    fn reply(&mut self, reply: &Reply, elapsed: std::time::Duration, raw: &[u8]) {
         let role = Palette::reply_role(reply.code);
         let lines = reply.wire_lines();
         let last = lines.len().saturating_sub(1);
@@ -92,6 +92,7 @@ impl<W: Write> TranscriptPrinter<W> {
             self.close_line();
             let _ = writeln!(self.out, "{text}");
         }
+        self.raw(raw);
         if self.annotate == Annotate::All || !reply.is_positive() {
             let text = format!("   ↳ {}", terminal_safe(&annotate::annotation(reply)));
             self.line(Role::Dim, &text);
@@ -215,8 +216,7 @@ impl<W: Write> Observer for TranscriptPrinter<W> {
                 self.line(Role::Client, "C: .");
             }
             Event::Received { reply, elapsed, raw } => {
-                self.reply(reply, *elapsed);
-                self.raw(raw);
+                self.reply(reply, *elapsed, raw);
             }
             Event::TlsEstablished(info) => self.tls(info, false),
             Event::TlsFailed(info) => self.tls(info, true),
