@@ -141,3 +141,26 @@ fn insecure_accepts_and_warns_loudly() {
         run.stdout
     );
 }
+
+#[test]
+fn plaintext_answer_to_client_hello_is_a_handshake_failure() {
+    let server = ScriptedServer::one(vec![
+        send("220 mx.test ESMTP"),
+        expect("EHLO client.test"),
+        send("250-mx.test\r\n250 STARTTLS"),
+        expect("STARTTLS"),
+        send("220 2.0.0 Ready to start TLS"),
+        Step::Discard,
+        send("500 5.5.1 what is this"),
+        Step::Close,
+    ]);
+    let run = trace_localhost(&server, &[]);
+    run.assert_code(69);
+    assert!(
+        run.stderr.starts_with("smtpx: error [tls]: TLS handshake with localhost failed: "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("(server: "), "{}", run.stderr);
+    assert!(run.stderr.contains("plaintext"), "{}", run.stderr);
+}

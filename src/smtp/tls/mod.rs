@@ -104,6 +104,8 @@ pub struct TlsFailure {
     pub inspected: Option<TlsInfo>,
     /// True when the handshake did not finish within the reply timeout.
     pub timed_out: bool,
+    /// What the server's first flight said: the negotiated version and suite, or its alert.
+    pub server_hello: Option<String>,
 }
 
 impl TlsFailure {
@@ -145,7 +147,13 @@ impl fmt::Display for TlsFailure {
             _ if self.timed_out => {
                 write!(f, "TLS handshake with {} timed out", self.server_name)
             }
-            _ => write!(f, "TLS handshake with {} failed: {}", self.server_name, self.message),
+            _ => {
+                write!(f, "TLS handshake with {} failed: {}", self.server_name, self.message)?;
+                match &self.server_hello {
+                    Some(hello) => write!(f, " (server: {hello})"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -173,6 +181,7 @@ pub fn handshake(
             verdict: None,
             inspected: None,
             timed_out,
+            server_hello: None,
         })
     };
     let mut builder = native_tls::TlsConnector::builder();
@@ -188,9 +197,21 @@ pub fn handshake(
     let connector = builder.build().map_err(|e| failure(e.to_string(), false))?;
     // The name is given without brackets; native-tls skips SNI for IP literals by itself.
     let name = server_name.trim_start_matches('[').trim_end_matches(']');
-    let mut stream = match connector.connect(name, HandshakeRecorder::new(tcp)) {
+    let recorder = HandshakeRecorder::new(tcp);
+    // native-tls drops the stream on failure; the handle keeps what the server sent, so a
+    // failed handshake can still say which version was chosen or which alert came back.
+    let capture = recorder.handle();
+    let mut stream = match connector.connect(name, recorder) {
         Ok(stream) => stream,
-        Err(native_tls::HandshakeError::Failure(e)) => return Err(failure(e.to_string(), false)),
+        Err(native_tls::HandshakeError::Failure(e)) => {
+            let mut failed = failure(e.to_string(), false);
+            failed.server_hello =
+                Some(match server_hello::parse_server_hello(&capture.stop_recording()) {
+                    Ok(facts) => format!("{} {}", facts.version, facts.cipher_suite_label()),
+                    Err(e) => e.to_string(),
+                });
+            return Err(failed);
+        }
         Err(native_tls::HandshakeError::WouldBlock(_)) => {
             return Err(failure("no answer during the handshake".into(), true));
         }

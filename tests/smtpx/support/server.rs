@@ -19,6 +19,8 @@ pub enum Step {
     ExpectContent,
     /// Run the TLS handshake as a server with this identity (STARTTLS after a 220, or implicit).
     Tls(TlsIdentity),
+    /// Read and drop whatever the client sends next (e.g. a TLS ClientHello we will not answer).
+    Discard,
     /// Close the connection now.
     Close,
     /// Keep the connection open, never answering, until the client goes away.
@@ -218,6 +220,10 @@ fn play(
                     // The client refusing our certificate is an expected outcome in some tests.
                     Err(_) => return Ok(()),
                 }
+            }
+            Step::Discard => {
+                let mut chunk = [0u8; 4096];
+                reader.read(&mut chunk).map_err(|e| format!("discard: {e}"))?;
             }
             Step::Close => return Ok(()),
             Step::Stall => {
