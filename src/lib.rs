@@ -13,6 +13,8 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod credentials;
 pub mod dns;
 pub mod exit;
 pub mod explain;
