@@ -6,6 +6,7 @@ mod support;
 
 mod cli;
 mod explain;
+mod interop;
 mod trace;
 mod trace_dns;
 mod trace_failures;
