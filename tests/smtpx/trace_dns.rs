@@ -171,3 +171,36 @@ fn json_reports_the_mail_route() {
     assert_eq!(doc["result"]["stage_reached"], "rcpt");
     assert_eq!(doc["result"]["ok"], true);
 }
+
+#[test]
+fn each_address_of_a_host_is_tried_in_turn() {
+    let server =
+        ScriptedServer::one(vec![send("220 mx.test ESMTP"), expect("QUIT"), send("221 Bye")]);
+    let dns = TestDns::start(
+        Zone::new()
+            .a("mx.example.test", Ipv4Addr::new(127, 0, 0, 3))
+            .a("mx.example.test", LOOPBACK),
+    );
+    let dns_server = dns.addr().to_string();
+    let target = format!("mx.example.test:{}", server.port());
+    let run = smtpx(&[
+        "trace",
+        &target,
+        "--dns-server",
+        &dns_server,
+        "--ehlo",
+        "client.test",
+        "--quit-after",
+        "banner",
+    ]);
+    run.assert_code(0);
+    let port = server.port();
+    assert!(
+        run.stdout.starts_with(&format!(
+            "· connecting to mx.example.test [127.0.0.3]:{port} … connection refused\n\
+             · connecting to mx.example.test [127.0.0.1]:{port} … connected\n"
+        )),
+        "{}",
+        run.stdout
+    );
+}
