@@ -18,6 +18,7 @@ pub mod credentials;
 pub mod dns;
 pub mod exit;
 pub mod explain;
+pub mod message;
 pub mod output;
 pub mod plan;
 pub mod secret;
