@@ -431,44 +431,7 @@ impl<'de> Visitor<'de> for SecretVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
-    use std::os::unix::fs::PermissionsExt;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    /// A fresh directory in the system temp dir, removed when the test ends.
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new(name: &str) -> TempDir {
-            static COUNTER: AtomicUsize = AtomicUsize::new(0);
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let dir =
-                std::env::temp_dir().join(format!("smtpx-test-{}-{name}-{n}", std::process::id()));
-            let _ = fs::remove_dir_all(&dir);
-            fs::create_dir_all(&dir).expect("create temp dir");
-            TempDir(dir)
-        }
-    }
-
-    impl std::ops::Deref for TempDir {
-        type Target = Path;
-        fn deref(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn write_file(dir: &Path, name: &str, contents: &[u8], mode: u32) -> PathBuf {
-        let path = dir.join(name);
-        fs::write(&path, contents).expect("write temp file");
-        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).expect("chmod");
-        path
-    }
+    use crate::testutil::{TempDir, write_file};
 
     /// Recognisable, so any leak into a message is caught.
     const SECRET: &str = "Tr0ub4dor&3-correct-horse";

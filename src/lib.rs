@@ -23,3 +23,5 @@ pub mod output;
 pub mod plan;
 pub mod secret;
 pub mod smtp;
+#[cfg(test)]
+mod testutil;

@@ -362,43 +362,14 @@ fn test_message(plan: &TracePlan, rcpt: &str) -> String {
     let ehlo = &plan.session.ehlo_name;
     let from =
         plan.from.as_ref().map(ToString::to_string).unwrap_or_else(|| format!("smtpx@{ehlo}"));
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let now = SystemTime::now();
+    let id = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos();
+    let date = crate::message::header::format_date(now).unwrap_or_default();
     format!(
         "Date: {date}\r\nFrom: <{from}>\r\nTo: <{rcpt}>\r\nSubject: smtpx trace test\r\n\
          Message-ID: <{id}.smtpx@{ehlo}>\r\nMIME-Version: 1.0\r\n\
          Content-Type: text/plain; charset=us-ascii\r\n\r\n\
          This is a test message sent by `smtpx trace --send`.\r\n",
-        date = rfc5322_date(now.as_secs() as i64),
-        id = now.as_nanos(),
-    )
-}
-
-/// `Tue, 25 Nov 2026 16:05:55 +0000` (RFC 5322 §3.3), in UTC.
-pub fn rfc5322_date(unix: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{}, {:02} {} {} {:02}:{:02}:{:02} +0000",
-        DAYS[days.rem_euclid(7) as usize],
-        day,
-        MONTHS[(month - 1) as usize],
-        year,
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
     )
 }
 
@@ -442,16 +413,4 @@ fn document(
             "error": result.as_ref().err().map(jsonout::error),
         },
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_follow_rfc_5322() {
-        assert_eq!(rfc5322_date(0), "Thu, 01 Jan 1970 00:00:00 +0000");
-        assert_eq!(rfc5322_date(1_795_622_755), "Wed, 25 Nov 2026 16:05:55 +0000");
-        assert_eq!(rfc5322_date(951_782_400), "Tue, 29 Feb 2000 00:00:00 +0000");
-    }
 }

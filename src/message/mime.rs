@@ -882,7 +882,7 @@ see you.\r\n";
 
     #[test]
     fn attachments_make_multipart_mixed_with_alternative_first() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let pdf = dir.file("report.pdf", &pseudo_random(1, 5000));
         let csv = dir.file("data.csv", b"a,b\n1,2\n");
         let mut spec = spec();
@@ -913,7 +913,7 @@ see you.\r\n";
 
     #[test]
     fn attachment_without_body_is_mixed_with_only_files() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let file = dir.file("x.bin", b"\x00\x01");
         let mut spec = spec();
         spec.text = None;
@@ -928,7 +928,7 @@ see you.\r\n";
 
     #[test]
     fn non_ascii_file_name_uses_rfc2231_and_rfc2047() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let path = dir.file("cv.pdf", b"%PDF-1.4");
         let mut spec = spec();
         spec.attachments =
@@ -949,7 +949,7 @@ see you.\r\n";
 
     #[test]
     fn long_non_ascii_file_name_uses_continuations() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let path = dir.file("f.txt", b"x");
         let name = "Überweisungsbestätigung für das Geschäftsjahr 2026 – endgültig.txt";
         let mut spec = spec();
@@ -989,7 +989,7 @@ see you.\r\n";
 
     #[test]
     fn size_matches_bytes_for_many_shapes() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let sizes = [0usize, 1, 2, 3, 56, 57, 58, 76, 4096, 1 << 20];
         let mut spec = spec();
         spec.html = Some(BodySource::Text("<b>Grüße</b>\n".repeat(50)));
@@ -1020,7 +1020,7 @@ see you.\r\n";
 
     #[test]
     fn generated_inputs_always_make_valid_wire_lines() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         // Three families: binary (NUL), 8-bit text with `=_`, plain ASCII; long lines in some.
         let families: [&[&[u8]]; 3] = [
             &[b"\n", b"\r", b"\r\n", b"\0", b" ", b"=_", "é".as_bytes(), b"."],
@@ -1100,7 +1100,7 @@ see you.\r\n";
 
     #[test]
     fn streaming_a_64_mib_attachment_with_a_small_buffer() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let path = dir.path().join("big.bin");
         {
             use std::io::Write;
@@ -1130,7 +1130,7 @@ see you.\r\n";
 
     #[test]
     fn file_growing_after_compose_is_refused_before_sending() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let path = dir.file("a.bin", b"12345");
         let mut spec = spec();
         spec.attachments = vec![AttachmentSpec::new(&path)];
@@ -1142,7 +1142,7 @@ see you.\r\n";
 
     #[test]
     fn file_changing_during_streaming_is_a_read_error() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let path = dir.file("a.txt", b"hello world\n");
         let mut spec = spec();
         spec.attachments = vec![AttachmentSpec::new(&path)];
@@ -1157,7 +1157,7 @@ see you.\r\n";
 
     #[test]
     fn missing_and_unreadable_inputs_are_missing_file_errors() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let mut spec = spec();
         spec.attachments = vec![AttachmentSpec::new(dir.path().join("nope.pdf"))];
         let err = ComposedMessage::compose(&spec).unwrap_err();
@@ -1173,7 +1173,7 @@ see you.\r\n";
 
     #[test]
     fn non_utf8_body_file_is_bad_data() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let mut spec = spec();
         spec.text = Some(BodySource::File(dir.file("latin1.txt", b"caf\xe9\n")));
         let err = ComposedMessage::compose(&spec).unwrap_err();
@@ -1308,7 +1308,7 @@ see you.\r\n";
 
     #[test]
     fn given_charset_is_kept_and_not_doubled() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let path = dir.file("l.txt", b"caf\xe9\n");
         let mut spec = spec();
         spec.attachments = vec![AttachmentSpec {

@@ -532,7 +532,7 @@ Bcc: this is body text, not a header\r\n";
 
     #[test]
     fn file_source_streams_and_detects_changes() {
-        let dir = TestDir::new();
+        let dir = TestDir::new("message");
         let path = dir.file("m.eml", FOLDED_BCC);
         let message = RawMessage::from_path(&path, RawOptions { strip_bcc: true }).unwrap();
         assert_eq!(render(&message), render(&from_bytes(FOLDED_BCC, true)));

@@ -3,44 +3,13 @@
 //! messages back. Compiled only for tests; it must not be used by production code.
 
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::Engine as _;
 
 use super::encoding::tests::qp_decode;
 
-/// A directory under the system temp dir, removed on drop.
-pub struct TestDir {
-    path: PathBuf,
-}
-
-impl TestDir {
-    pub fn new() -> TestDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let path =
-            std::env::temp_dir().join(format!("smtpx-message-test-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&path).unwrap();
-        TestDir { path }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn file(&self, name: &str, content: &[u8]) -> PathBuf {
-        let path = self.path.join(name);
-        std::fs::write(&path, content).unwrap();
-        path
-    }
-}
-
-impl Drop for TestDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
+/// Temporary directories come from the crate-wide test helpers.
+pub use crate::testutil::TempDir as TestDir;
 
 /// Reads everything with a fixed small buffer, as the engine would.
 pub fn read_with_buffer<R: Read>(mut reader: R, size: usize) -> io::Result<Vec<u8>> {
