@@ -5,7 +5,7 @@
 use crate::support::{Run, smtpx};
 
 /// The rig's facts from the environment.
-#[allow(dead_code)] // password and mail_dir serve the auth and send interop tests
+#[allow(dead_code)] // password serves the auth interop tests
 pub struct Rig {
     pub host: String,
     pub plain_port: String,
@@ -122,6 +122,25 @@ fn trace_send_delivers_to_the_mailbox() {
     let line = run.stdout.lines().last().unwrap();
     assert!(line.starts_with("✓ message accepted (250 2.0.0): Ok: queued as "), "{line}");
     let queue_id = line.rsplit(' ').next().unwrap().to_string();
-    let _ = &rig.mail_dir;
-    assert!(!queue_id.is_empty());
+    let local = rig.user.split('@').next().unwrap();
+    let message = wait_for_delivery(&format!("{}/{local}/new", rig.mail_dir), &queue_id);
+    assert!(message.contains("Subject: smtpx trace test\n"), "{message}");
+    assert!(message.contains("This is a test message sent by `smtpx trace --send`."), "{message}");
+}
+
+/// Postfix delivers just after its 250; waits (bounded) for the message that mentions `needle`
+/// to appear in a Maildir `new/` folder and returns it.
+pub fn wait_for_delivery(dir: &str, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let found = std::fs::read_dir(dir).into_iter().flatten().flatten().find_map(|entry| {
+            let text = std::fs::read_to_string(entry.path()).ok()?;
+            text.contains(needle).then_some(text)
+        });
+        if let Some(text) = found {
+            return text;
+        }
+        assert!(std::time::Instant::now() < deadline, "no message with {needle} in {dir}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
