@@ -57,7 +57,9 @@ pub fn retry_advice(code: u16) -> &'static str {
 pub fn annotation(reply: &Reply) -> String {
     let mut text =
         format!("{} {}: {}", reply.code, class_word(reply.code), code_meaning(reply.code));
-    if let Some(e) = reply.enhanced {
+    // "2.0.0" on a success says nothing the basic code did not already say.
+    let informative = |e: &EnhancedCode| !(reply.is_positive() && e.subject == 0 && e.detail == 0);
+    if let Some(e) = reply.enhanced.filter(informative) {
         text.push_str(" · ");
         // On success the registry's descriptions (written for failures) would mislead; the
         // title alone says what the server confirmed.
