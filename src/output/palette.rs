@@ -52,6 +52,11 @@ impl Palette {
     /// Decides once, from the flag, the environment and the stream.
     pub fn choose(choice: ColorChoice, is_terminal: bool) -> Palette {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Palette::decide(choice, is_terminal, no_color)
+    }
+
+    /// The decision itself, free of the environment so it can be tested.
+    pub fn decide(choice: ColorChoice, is_terminal: bool, no_color: bool) -> Palette {
         match choice {
             ColorChoice::Always => Palette::pretty(),
             ColorChoice::Never => Palette::plain(),
@@ -124,6 +129,13 @@ mod tests {
         let p = Palette::pretty();
         let s = p.paint(Role::Permanent, "550 no");
         assert!(s.starts_with("\x1b[") && s.contains("550 no"), "{s:?}");
+    }
+
+    #[test]
+    fn no_color_turns_auto_off_even_on_a_terminal() {
+        assert!(Palette::decide(ColorChoice::Auto, true, false).enabled());
+        assert!(!Palette::decide(ColorChoice::Auto, true, true).enabled());
+        assert!(Palette::decide(ColorChoice::Always, true, true).enabled());
     }
 
     #[test]

@@ -164,3 +164,32 @@ fn plaintext_answer_to_client_hello_is_a_handshake_failure() {
     assert!(run.stderr.contains("(server: "), "{}", run.stderr);
     assert!(run.stderr.contains("plaintext"), "{}", run.stderr);
 }
+
+#[test]
+fn sni_names_the_certificate_to_verify_when_connecting_by_address() {
+    let mut script = starttls_prelude(TlsIdentity::Good);
+    script.extend([
+        expect("EHLO client.test"),
+        send("250 mx.test"),
+        expect("QUIT"),
+        send("221 Bye"),
+    ]);
+    let server = ScriptedServer::one(script);
+    let target = format!("127.0.0.1:{}", server.port());
+    let ca = ca_file();
+    let run = smtpx(&[
+        "trace",
+        &target,
+        "--ehlo",
+        "client.test",
+        "--ca-file",
+        &ca,
+        "--sni",
+        "mail.smtpx.test",
+        "--json",
+    ]);
+    run.assert_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["tls"]["server_name"], "mail.smtpx.test");
+    assert_eq!(doc["tls"]["trusted"], true);
+}
