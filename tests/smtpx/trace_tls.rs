@@ -193,3 +193,22 @@ fn sni_names_the_certificate_to_verify_when_connecting_by_address() {
     assert_eq!(doc["tls"]["server_name"], "mail.smtpx.test");
     assert_eq!(doc["tls"]["trusted"], true);
 }
+
+#[test]
+fn stalled_handshake_times_out_with_75() {
+    let server = ScriptedServer::one(vec![
+        send("220 mx.test ESMTP"),
+        expect("EHLO client.test"),
+        send("250-mx.test\r\n250 STARTTLS"),
+        expect("STARTTLS"),
+        send("220 2.0.0 Ready to start TLS"),
+        Step::Stall,
+    ]);
+    let run = trace_localhost(&server, &["--timeout", "300ms"]);
+    run.assert_code(75);
+    assert!(
+        run.stderr.starts_with("smtpx: error [tls]: TLS handshake with localhost timed out\n"),
+        "{}",
+        run.stderr
+    );
+}
