@@ -298,6 +298,16 @@ impl<'o> Client<'o> {
         self.receive("the end of the message")
     }
 
+    /// One `BDAT size [LAST]` chunk (RFC 3030) and its reply. The chunk goes out as it is, in the
+    /// same write as its command: BDAT frames content by size, so there is no dot-stuffing and
+    /// no terminator. The caller must have CRLF-normalised it (no bare CR or LF may leave).
+    /// The transcript shows the command line only; its size says how much content followed.
+    pub fn bdat(&mut self, chunk: &[u8], last: bool) -> Result<Reply, Error> {
+        self.send(&Command::Bdat { size: chunk.len() as u64, last });
+        self.transport.queue(chunk);
+        self.receive("BDAT")
+    }
+
     /// QUIT and its 221. A server that closes instead of answering is fine at this point.
     pub fn quit(&mut self) -> Result<Option<Reply>, Error> {
         self.send(&Command::Quit);
