@@ -87,6 +87,9 @@ pub fn classify(err: &anyhow::Error) -> Option<&dyn Classify> {
         if let Some(e) = cause.downcast_ref::<crate::dns::NullMx>() {
             return Some(e);
         }
+        if let Some(e) = cause.downcast_ref::<crate::delivery::DeliveryError>() {
+            return Some(e);
+        }
         None
     })
 }

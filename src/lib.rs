@@ -7,6 +7,7 @@
 //! - [`plan`]: validation of user input before any socket opens (nothing is ever half-sent).
 //! - [`commands`]: one module per subcommand, each drives the engine and the output layer.
 //! - [`smtp`]: the synchronous SMTP engine. It never prints; it emits [`smtp::event::Event`]s.
+//! - [`delivery`]: sending one message with the engine: routes, MX order, extensions, results.
 //! - [`output`]: renders events and reports as text, tables or JSON. It never touches a socket.
 //! - [`dns`]: MX and address lookups behind synchronous functions.
 //! - [`exit`]: the documented exit codes and the mapping from errors to them.
@@ -15,6 +16,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod credentials;
+pub mod delivery;
 pub mod dns;
 pub mod exit;
 pub mod explain;
