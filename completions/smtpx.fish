@@ -26,10 +26,66 @@ end
 
 complete -c smtpx -n "__fish_smtpx_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c smtpx -n "__fish_smtpx_needs_command" -s V -l version -d 'Print version'
+complete -c smtpx -n "__fish_smtpx_needs_command" -f -a "send" -d 'Compose a message (or take one as it is) and deliver it, explaining every refusal'
 complete -c smtpx -n "__fish_smtpx_needs_command" -f -a "trace" -d 'Watch a whole SMTP session, every reply annotated with what it means'
 complete -c smtpx -n "__fish_smtpx_needs_command" -f -a "explain" -d 'Decode a reply code, an enhanced status code or a bounce line, offline'
 complete -c smtpx -n "__fish_smtpx_needs_command" -f -a "generate" -d 'Write shell completions and man pages (for packagers and the repository)'
 complete -c smtpx -n "__fish_smtpx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l to -d 'Recipient in To (repeatable; a comma-separated list works too)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l cc -d 'Recipient in Cc (repeatable)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l bcc -d 'Hidden recipient (repeatable): in the envelope, never in the header' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l from -d 'The From field, and the envelope sender unless -f is given (default: the profile\'s `from`, else $USER at the EHLO name)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l reply-to -d 'Reply-To (repeatable)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l subject -d 'The subject (non-ASCII is sent as RFC 2047 encoded words)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s H -l header -d 'An extra header field (repeatable), e.g. -H \'X-Ticket: 42\'' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l body -d 'The text body' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l body-file -d 'The text body from a UTF-8 file, or - for standard input' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l html -d 'An HTML body (sent as multipart/alternative with the text body)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l html-file -d 'The HTML body from a UTF-8 file, or - for standard input' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s a -l attach -d 'Attach a file (repeatable); its type is guessed from the name' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l attach-type -d 'Content type of the --attach before it, e.g. application/pdf' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l attach-name -d 'File name the recipient sees for the --attach before it' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l raw -d 'Send an existing RFC 5322 message as it is (line endings normalised), from a file or - for standard input. Recipients come from --to/--cc/--bcc, -t or the arguments' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s f -l envelope-from -d 'The envelope sender (MAIL FROM), or \'<>\' for the null sender; -f as in sendmail' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s o -d 'sendmail\'s -o options (-oi, -oem): accepted and ignored, for compatibility' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s s -l server -d 'The server to hand the message to (default: the profile\'s, else each recipient domain\'s MX hosts)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l save-failed -d 'Where to save the message if it cannot be delivered (a file or a directory; default: $XDG_STATE_HOME/smtpx/failed/, for messages from arguments or standard input)' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l dsn-notify -d 'Delivery status notifications: never, or a list of success, failure, delay (RFC 3461)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l dsn-ret -d 'What a DSN returns of the message' -r -f -a "full\t'The whole message'
+hdrs\t'Only its header'"
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l dsn-envid -d 'An envelope id that DSNs quote back (printable ASCII, at most 100 characters)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s p -l port -d 'Port to connect to (default: 25, or the port in HOST:PORT)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l ehlo -d 'Name to announce in EHLO/HELO (default: this machine\'s host name)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l connect-timeout -d 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l timeout -d 'Time allowed for each server reply' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l local-addr -d 'Local address to connect from' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l dns-server -d 'Ask this DNS resolver (IP or IP:PORT) instead of the system\'s' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l tls -d 'When to use TLS' -r -f -a "auto\t'Implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered elsewhere; the certificate is always verified'
+starttls\t'STARTTLS required: stop before MAIL FROM if it is not offered or fails'
+implicit\t'TLS from the first byte (RFC 8314, port 465)'
+opportunistic\t'STARTTLS when offered; the certificate is checked and reported but not enforced (what MTAs do on port 25)'
+none\t'Never use TLS'"
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l ca-file -d 'PEM file of CA certificates to trust, in addition to the system\'s' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l sni -d 'Server name to send in SNI and to verify (default: the host name)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l client-cert -d 'PEM client certificate to present' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l client-key -d 'PEM (PKCS#8) private key of the client certificate' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l color -d 'When to colour the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is not set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s t -l read-recipients -d 'With --raw: take recipients from the To, Cc and Bcc fields and remove Bcc (sendmail -t)'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s i -d 'sendmail\'s -i (a lone dot does not end the message): always true here, accepted for compatibility'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l print -d 'Write the message to standard output and send nothing'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l allow-partial -d 'Send to the accepted recipients even when others are refused (default: all or nothing)'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l chunking -d 'Send the content in BDAT chunks when the server offers CHUNKING (RFC 3030)'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l require-tls -d 'Ask every server on the way to use TLS (RFC 8689 REQUIRETLS); implies STARTTLS'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s 4 -l ipv4 -d 'Use IPv4 only'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s 6 -l ipv6 -d 'Use IPv6 only'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l insecure -d 'Do not verify the server\'s certificate (DANGEROUS: anyone on the path can read and change the session)'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l json -d 'Print one JSON document (with a schema_version) instead of text'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s q -l quiet -d 'Print nothing but errors'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s v -l verbose -d 'More detail: -v adds timings and certificate details, -vv raw bytes'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s V -l version -d 'Print version'
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l from -d 'Envelope sender for MAIL FROM (default: the null sender <>)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l rcpt -d 'Recipient for RCPT TO (default: the target address; required for a HOST target)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l quit-after -d 'Stop after this stage and QUIT' -r -f -a "connect\t'After the TCP (and implicit TLS) connection'
@@ -79,7 +135,8 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand explain" -s V -l version -d 
 complete -c smtpx -n "__fish_smtpx_using_subcommand generate" -l out-dir -d 'Directory that receives completions/ and man/' -r -F
 complete -c smtpx -n "__fish_smtpx_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c smtpx -n "__fish_smtpx_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c smtpx -n "__fish_smtpx_using_subcommand help; and not __fish_seen_subcommand_from trace explain generate help" -f -a "trace" -d 'Watch a whole SMTP session, every reply annotated with what it means'
-complete -c smtpx -n "__fish_smtpx_using_subcommand help; and not __fish_seen_subcommand_from trace explain generate help" -f -a "explain" -d 'Decode a reply code, an enhanced status code or a bounce line, offline'
-complete -c smtpx -n "__fish_smtpx_using_subcommand help; and not __fish_seen_subcommand_from trace explain generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers and the repository)'
-complete -c smtpx -n "__fish_smtpx_using_subcommand help; and not __fish_seen_subcommand_from trace explain generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c smtpx -n "__fish_smtpx_using_subcommand help; and not __fish_seen_subcommand_from send trace explain generate help" -f -a "send" -d 'Compose a message (or take one as it is) and deliver it, explaining every refusal'
+complete -c smtpx -n "__fish_smtpx_using_subcommand help; and not __fish_seen_subcommand_from send trace explain generate help" -f -a "trace" -d 'Watch a whole SMTP session, every reply annotated with what it means'
+complete -c smtpx -n "__fish_smtpx_using_subcommand help; and not __fish_seen_subcommand_from send trace explain generate help" -f -a "explain" -d 'Decode a reply code, an enhanced status code or a bounce line, offline'
+complete -c smtpx -n "__fish_smtpx_using_subcommand help; and not __fish_seen_subcommand_from send trace explain generate help" -f -a "generate" -d 'Write shell completions and man pages (for packagers and the repository)'
+complete -c smtpx -n "__fish_smtpx_using_subcommand help; and not __fish_seen_subcommand_from send trace explain generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

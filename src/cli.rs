@@ -22,6 +22,9 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Compose a message (or take one as it is) and deliver it, explaining every refusal.
+    #[command(after_long_help = SEND_HELP)]
+    Send(Box<crate::commands::send::SendArgs>),
     /// Watch a whole SMTP session, every reply annotated with what it means.
     #[command(after_long_help = TRACE_HELP)]
     Trace(Box<TraceArgs>),
@@ -32,6 +35,31 @@ pub enum Command {
     #[command(hide = true)]
     Generate(GenerateArgs),
 }
+
+const SEND_HELP: &str = "\
+Examples:
+  smtpx send --from me@example.org --to bob@example.com --subject hi --body 'Hello Bob'
+  smtpx send --profile work --to bob@example.com --subject report --attach report.pdf
+  smtpx send -s mail.example.org:587 -u me@example.org --to bob@example.com \\
+      --subject news --body-file news.txt --html-file news.html
+  smtpx send --raw message.eml -t                 To/Cc/Bcc from the message (sendmail -t)
+  git send-email --sendmail-cmd='smtpx send --profile work --raw -' ...
+  smtpx send --to bob@example.com --body x --print  show the message, send nothing
+
+Without --server or --profile the message goes straight to each recipient domain's MX hosts.
+By default delivery is all or nothing: if the server refuses any recipient, nothing is sent
+(--allow-partial sends to the others). An undelivered message composed from arguments or read
+from standard input is saved (--save-failed) and the error says where.
+
+Exit codes (sysexits):
+  0   delivered to every recipient
+  64  usage error          65  bad address, header or other input
+  66  input file missing or unreadable
+  68  host or MX not found 69  5xx refusal, null MX, server lacks SMTPUTF8/REQUIRETLS or SIZE too small
+  74  local I/O error (the message could not be read while sending)
+  75  4xx refusal, timeout, connection lost (retry later)
+  76  protocol error       77  certificate not trusted, authentication failed
+  78  configuration error";
 
 const TRACE_HELP: &str = "\
 Examples:

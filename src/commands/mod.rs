@@ -4,6 +4,7 @@
 
 pub mod explain;
 pub mod generate;
+pub mod send;
 pub mod trace;
 
 use std::io::IsTerminal;
@@ -16,6 +17,7 @@ use crate::output::palette::Palette;
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
+        Command::Send(args) => send::run(*args),
         Command::Trace(args) => trace::run(*args),
         Command::Explain(args) => explain::run(args),
         Command::Generate(args) => generate::run(args),

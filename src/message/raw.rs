@@ -42,7 +42,7 @@ pub struct RawMessage {
     size: u64,
     needs_8bitmime: bool,
     needs_smtputf8: bool,
-    /// To/Cc/Bcc fields, unfolded: (canonical name, value).
+    /// To/Cc/Bcc (and From) fields, unfolded: (canonical name, value).
     recipient_fields: Vec<(&'static str, String)>,
 }
 
@@ -94,6 +94,13 @@ impl RawMessage {
             return Err(ComposeError::NoRecipients);
         }
         Ok(out)
+    }
+
+    /// The first mailbox of the first From field: the envelope sender sendmail uses when given
+    /// none. `None` when there is no From or it does not parse.
+    pub fn from(&self) -> Option<Mailbox> {
+        let (_, value) = self.recipient_fields.iter().find(|(name, _)| *name == "From")?;
+        parse_mailbox_list(value).ok()?.into_iter().next()
     }
 
     /// Exact octets [`Self::reader`] produces.
@@ -252,7 +259,7 @@ impl RawScan {
 }
 
 /// Unfolds the header block (RFC 5322 §2.2.3: a CRLF followed by WSP is removed) and returns
-/// the To, Cc and Bcc fields.
+/// the To, Cc, Bcc and From fields.
 fn recipient_fields(header: &[u8]) -> Vec<(&'static str, String)> {
     let mut fields: Vec<Vec<u8>> = Vec::new();
     for line in header.split(|&b| b == b'\n') {
@@ -268,7 +275,8 @@ fn recipient_fields(header: &[u8]) -> Vec<(&'static str, String)> {
         let Some(colon) = field.iter().position(|&b| b == b':') else { continue };
         let name = String::from_utf8_lossy(&field[..colon]);
         let name = name.trim_end();
-        let canonical = ["To", "Cc", "Bcc"].into_iter().find(|n| n.eq_ignore_ascii_case(name));
+        let canonical =
+            ["To", "Cc", "Bcc", "From"].into_iter().find(|n| n.eq_ignore_ascii_case(name));
         if let Some(canonical) = canonical {
             out.push((canonical, String::from_utf8_lossy(&field[colon + 1..]).into_owned()));
         }
@@ -445,6 +453,7 @@ Bcc: this is body text, not a header\r\n";
                 "other@example.net"
             ]
         );
+        assert_eq!(message.from().unwrap().address.smtp_form(), "a@example.com");
     }
 
     #[test]

@@ -1,0 +1,115 @@
+//! `smtpx send`: compose (or take) a message and deliver it, then say precisely what happened.
+//!
+//! The flow: [`plan::SendPlan`] validates everything and composes the message before any socket
+//! opens; [`crate::delivery`] sends it (relay or direct MX, extensions, all-or-nothing); the
+//! outcome becomes a short report, the `-v` transcript (printed live), or one JSON document. A
+//! message that was not delivered and exists nowhere else is saved ([`saved`]) and the error says
+//! where. This module owns that flow and its output choices; protocol decisions are the
+//! delivery's, wording of the report is [`crate::output::report`]'s.
+
+pub mod args;
+mod document;
+pub mod plan;
+mod saved;
+mod stdin;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use self::plan::{SaveTarget, SendPlan};
+use crate::delivery::{self, DeliveryError, DeliveryOutcome, RecipientStatus};
+use crate::exit::Exit;
+use crate::output::Verbosity;
+use crate::output::json as jsonout;
+use crate::output::progress::SendProgress;
+use crate::output::report::{self, ReportFacts};
+use crate::output::transcript::{Annotate, TranscriptPrinter};
+use crate::smtp::event::{Recorder, Tee};
+
+pub use self::args::SendArgs;
+
+/// Runs `smtpx send`.
+pub fn run(args: SendArgs) -> Result<Exit> {
+    let plan = SendPlan::from_args(&args)?;
+    if plan.print {
+        return print(&plan);
+    }
+    let json = args.output.json;
+    let verbosity = super::verbosity(&args.output);
+    let palette = super::stdout_palette(&args.output);
+    // The transcript is the -v view; the default view is the report after the session.
+    let live = if !json && verbosity >= Verbosity::Verbose { verbosity } else { Verbosity::Quiet };
+    let mut printer =
+        TranscriptPrinter::new(std::io::stdout().lock(), palette, live, Annotate::Failures);
+    let mut recorder = Recorder::default();
+    let wanted = verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
+    let progress = SendProgress::new(plan.message.size(), wanted);
+    let (outcome, result) = {
+        let mut tee = Tee(&mut printer, &mut recorder);
+        delivery::deliver(&plan.delivery, &plan.message, &mut tee, &mut |sent, total| {
+            progress.update(sent, total)
+        })
+    };
+    progress.finish();
+    let mut saved = None;
+    let result = result.map_err(|error| keep_message(&plan, &outcome, error, &mut saved));
+    let mut out = printer.into_inner();
+    if json {
+        let doc = document::document(&plan, &outcome, &recorder.events, &result, saved.as_deref());
+        jsonout::print(&mut out, &doc)?;
+    } else if verbosity != Verbosity::Quiet {
+        let facts = ReportFacts {
+            outcome: &outcome,
+            size: plan.message.size(),
+            default_from: plan.default_from.as_deref(),
+        };
+        report::render(&mut out, palette, facts)?;
+    }
+    out.flush()?;
+    result.map(|()| Exit::Ok).map_err(Into::into)
+}
+
+/// Saves an undelivered message that exists nowhere else, and says so in the error.
+fn keep_message(
+    plan: &SendPlan,
+    outcome: &DeliveryOutcome,
+    mut error: DeliveryError,
+    saved: &mut Option<PathBuf>,
+) -> DeliveryError {
+    if plan.save == SaveTarget::Never {
+        return error;
+    }
+    match saved::save(&plan.message, &plan.save) {
+        Ok(path) => {
+            error.notes.push(format!(
+                "the message was saved to {path}; to resend it: smtpx send --raw {path} {}",
+                unsent(outcome).join(" "),
+                path = path.display(),
+            ));
+            *saved = Some(path);
+        }
+        Err(e) => error.notes.push(format!("the message could not be saved: {e}")),
+    }
+    error
+}
+
+/// The recipients the message did not reach: the ones a resend is for.
+fn unsent(outcome: &DeliveryOutcome) -> Vec<String> {
+    outcome
+        .recipients
+        .iter()
+        .filter(|r| r.status != RecipientStatus::Delivered)
+        .map(|r| r.address.clone())
+        .collect()
+}
+
+/// `--print`: the message exactly as it would be sent, before dot-stuffing.
+fn print(plan: &SendPlan) -> Result<Exit> {
+    let mut reader = plan.message.reader().context("reading the message")?;
+    let mut out = std::io::stdout().lock();
+    std::io::copy(&mut reader, &mut out).context("writing the message")?;
+    out.flush()?;
+    Ok(Exit::Ok)
+}
