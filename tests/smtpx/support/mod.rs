@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod dns;
+pub mod mime;
 pub mod server;
 
 use std::process::{Command, Output, Stdio};
@@ -68,4 +69,38 @@ pub fn assert_lines(actual: &str, expected: &str) {
         report.push_str(&format!("{mark} expected: {el}\n{mark} actual:   {al}\n"));
     }
     panic!("output differs:\n{report}\n--- actual\n{actual}");
+}
+
+/// A fresh directory under the system temp dir, removed when dropped.
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    /// A new empty directory; `name` makes leftovers recognisable.
+    pub fn new(name: &str) -> TempDir {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("smtpx-it-{}-{name}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// Writes a file in the directory and returns its path as a string.
+    pub fn file(&self, name: &str, content: &[u8]) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, content).expect("write temp file");
+        path.to_str().expect("UTF-8 temp path").to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

@@ -15,8 +15,12 @@ pub enum Step {
     Send(Vec<u8>),
     /// Read one line and require it to equal this (CRLF added).
     Expect(String),
+    /// Read one line and require it to start with this (for values the test computes later).
+    ExpectPrefix(String),
     /// Read DATA content up to and including the final "\r\n.\r\n".
     ExpectContent,
+    /// Read exactly this many bytes of content (a BDAT chunk), recorded like DATA content.
+    ExpectBytes(usize),
     /// Run the TLS handshake as a server with this identity (STARTTLS after a 220, or implicit).
     Tls(TlsIdentity),
     /// Read and drop whatever the client sends next (e.g. a TLS ClientHello we will not answer).
@@ -200,6 +204,21 @@ fn play(
                         String::from_utf8_lossy(&line)
                     ));
                 }
+            }
+            Step::ExpectPrefix(want) => {
+                let line = read_line(&mut reader, received)?;
+                if !line.starts_with(want.as_bytes()) {
+                    return Err(format!(
+                        "expected a line starting {want:?}, got {:?}",
+                        String::from_utf8_lossy(&line)
+                    ));
+                }
+            }
+            Step::ExpectBytes(n) => {
+                let mut block = vec![0u8; n];
+                reader.read_exact(&mut block).map_err(|e| format!("read {n} bytes: {e}"))?;
+                received.lock().unwrap().extend_from_slice(&block);
+                content.lock().unwrap().push(block);
             }
             Step::ExpectContent => {
                 let mut block = Vec::new();
