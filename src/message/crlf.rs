@@ -47,7 +47,7 @@ impl StreamEncoder for CrlfNormalizer {
                 }
             }
             // Copy the run up to the next line-ending byte in one go.
-            let end = rest.iter().position(|&b| b == b'\r' || b == b'\n').unwrap_or(rest.len());
+            let end = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
             if end > 0 {
                 out.extend_from_slice(&rest[..end]);
                 self.open_line = true;
