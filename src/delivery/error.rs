@@ -76,6 +76,9 @@ impl fmt::Display for Failure {
             Failure::Refused { host, step, reply } => {
                 write!(f, "{host} refused {step}: {} {}", reply.code, reply.lines.join(" "))
             }
+            Failure::Recipients { refused, delivered, total } if refused.is_empty() => {
+                write!(f, "{} of {total} recipients were not reached", total - delivered)
+            }
             Failure::Recipients { refused, delivered, total } => {
                 let list: Vec<String> =
                     refused.iter().map(|(a, r)| format!("{a} ({})", r.short())).collect();

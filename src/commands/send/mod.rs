@@ -83,10 +83,11 @@ fn keep_message(
     }
     match saved::save(&plan.message, &plan.save) {
         Ok(path) => {
+            let quoted = shell_word(&path.display().to_string());
             error.notes.push(format!(
-                "the message was saved to {path}; to resend it: smtpx send --raw {path} {}",
-                unsent(outcome).join(" "),
-                path = path.display(),
+                "the message was saved to {}; to resend it: smtpx send --raw {quoted} {}",
+                path.display(),
+                unsent(outcome).iter().map(|a| shell_word(a)).collect::<Vec<_>>().join(" "),
             ));
             *saved = Some(path);
         }
@@ -105,6 +106,15 @@ fn unsent(outcome: &DeliveryOutcome) -> Vec<String> {
         .collect()
 }
 
+/// A word as a POSIX shell reads it back: as it is when plain, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_string();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
 /// `--print`: the message exactly as it would be sent, before dot-stuffing.
 fn print(plan: &SendPlan) -> Result<Exit> {
     let mut reader = plan.message.reader().context("reading the message")?;
@@ -112,4 +122,16 @@ fn print(plan: &SendPlan) -> Result<Exit> {
     std::io::copy(&mut reader, &mut out).context("writing the message")?;
     out.flush()?;
     Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn resend_commands_quote_what_the_shell_would_split() {
+        assert_eq!(shell_word("/tmp/20261125T160555Z.eml"), "/tmp/20261125T160555Z.eml");
+        assert_eq!(shell_word("/tmp/my mail/x.eml"), "'/tmp/my mail/x.eml'");
+        assert_eq!(shell_word("o'brien@example.com"), r"'o'\''brien@example.com'");
+    }
 }
