@@ -160,3 +160,78 @@ impl<W: Write> Renderer<'_, W> {
         writeln!(self.out, "{}", self.palette.paint(role, &format!("{mark} {text}")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::delivery::AuthSummary;
+    use crate::smtp::reply::parse_reply;
+    use std::time::Duration;
+
+    fn reply(text: &str) -> crate::smtp::reply::Reply {
+        parse_reply(format!("{text}\r\n").as_bytes()).unwrap()
+    }
+
+    fn recipient(
+        address: &str,
+        status: RecipientStatus,
+        r: Option<&str>,
+        session: Option<usize>,
+    ) -> RecipientResult {
+        RecipientResult { address: address.into(), status, reply: r.map(reply), session }
+    }
+
+    #[test]
+    fn direct_delivery_shows_each_session_and_who_it_served() {
+        let outcome = DeliveryOutcome {
+            sessions: vec![
+                SessionReport {
+                    domain: Some("one.test".into()),
+                    host: "mx1.one.test".into(),
+                    error: Some(
+                        "could not connect to mx1.one.test: 192.0.2.1:25 connection refused".into(),
+                    ),
+                    ..SessionReport::default()
+                },
+                SessionReport {
+                    domain: Some("one.test".into()),
+                    host: "mx2.one.test".into(),
+                    address: Some("192.0.2.2:25".parse().unwrap()),
+                    auth: Some(AuthSummary { mechanism: "PLAIN".into(), user: "me".into() }),
+                    queue_id: Some("Q1".into()),
+                    ..SessionReport::default()
+                },
+            ],
+            recipients: vec![
+                recipient(
+                    "bob@one.test",
+                    RecipientStatus::Delivered,
+                    Some("250 2.1.5 Ok"),
+                    Some(1),
+                ),
+                recipient("eve@one.test", RecipientStatus::Refused, Some("550 5.1.1 no"), Some(1)),
+                recipient("x@null.test", RecipientStatus::NotAttempted, None, None),
+            ],
+            elapsed: Duration::from_millis(42),
+        };
+        let mut out = Vec::new();
+        let facts = ReportFacts { outcome: &outcome, size: 100, default_from: Some("me@host") };
+        render(&mut out, Palette::plain(), facts).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let expected = "\
+from    me@host (no --from given)
+server  mx1.one.test (mail host of one.test)
+✗ could not connect to mx1.one.test: 192.0.2.1:25 connection refused
+server  mx2.one.test [192.0.2.2]:25 (mail host of one.test)
+tls     none (the connection is not encrypted)
+auth    PLAIN as me
+✓ bob@one.test  250 2.1.5 Ok
+✗ eve@one.test  550 5.1.1 no
+   ↳ 550 permanent failure: mailbox unavailable · 5.1.1 bad destination mailbox address: The address does not exist there; check it for typos. Retrying will not help.
+queued  as Q1
+- x@null.test   not attempted
+✗ sent to 1 of 3 recipients in 42 ms
+";
+        assert_eq!(text, expected);
+    }
+}
