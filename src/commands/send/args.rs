@@ -62,12 +62,7 @@ pub struct SendArgs {
     #[arg(value_name = "RECIPIENT", requires = "raw")]
     pub recipients: Vec<String>,
     /// The envelope sender (MAIL FROM), or '<>' for the null sender; -f as in sendmail.
-    #[arg(
-        short = 'f',
-        long,
-        value_name = "ADDRESS",
-        help_heading = "Raw message (sendmail style)"
-    )]
+    #[arg(short = 'f', long, value_name = "ADDRESS", help_heading = "Message")]
     pub envelope_from: Option<String>,
     /// sendmail's -i (a lone dot does not end the message): always true here, accepted for
     /// compatibility.
