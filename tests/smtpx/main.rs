@@ -7,6 +7,7 @@ mod support;
 mod cli;
 mod explain;
 mod interop;
+mod test_auth;
 mod trace;
 mod trace_dns;
 mod trace_failures;
