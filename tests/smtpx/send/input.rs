@@ -103,7 +103,7 @@ fn missing_or_unreadable_files_exit_66() {
 #[test]
 fn a_body_file_that_is_not_utf8_exits_65() {
     let dir = TempDir::new("latin1");
-    let path = dir.file("latin1.txt", b"caf\xe9\n");
+    let path = dir.bytes("latin1.txt", b"caf\xe9\n");
     let watch = Watch::new();
     let run = send(&watch, &with(&["--body-file", &path]));
     run.assert_code(65);

@@ -23,7 +23,7 @@ fn random_file(dir: &TempDir, name: &str, len: usize) -> PathBuf {
         data.extend_from_slice(&state.to_le_bytes());
     }
     data.truncate(len);
-    PathBuf::from(dir.file(name, &data))
+    PathBuf::from(dir.bytes(name, &data))
 }
 
 fn sha256(data: &[u8]) -> String {

@@ -228,7 +228,7 @@ fn json_document_has_the_facts() {
 #[test]
 fn a_raw_file_that_fails_is_not_copied() {
     let dir = TempDir::new("raw-not-saved");
-    let raw = dir.file("m.eml", b"From: a@example.org\r\nSubject: x\r\n\r\nhi\r\n");
+    let raw = dir.bytes("m.eml", b"From: a@example.org\r\nSubject: x\r\n\r\nhi\r\n");
     let mut script = greeting(&["SIZE 10"]);
     script.extend(quit());
     let server = ScriptedServer::one(script);

@@ -21,7 +21,7 @@ line1\r\n.\r\nMAIL FROM:<evil@example.net>\r\nbare cr\r\n\r\n.\r\n";
 #[test]
 fn body_lines_starting_with_a_dot_are_stuffed() {
     let dir = TempDir::new("dots");
-    let body = dir.file("body.txt", b".hidden line\nplain\n..two dots\n.\nend");
+    let body = dir.bytes("body.txt", b".hidden line\nplain\n..two dots\n.\nend");
     let server = ScriptedServer::one(accepting("a@example.org", "b@example.com"));
     let run = run_send(
         &server,
@@ -39,7 +39,7 @@ fn body_lines_starting_with_a_dot_are_stuffed() {
 #[test]
 fn raw_messages_are_normalised_and_stuffed_against_smuggling() {
     let dir = TempDir::new("smuggle");
-    let raw = dir.file("m.eml", SMUGGLER);
+    let raw = dir.bytes("m.eml", SMUGGLER);
     let server = ScriptedServer::one(accepting("a@example.org", "b@example.com"));
     let run = run_send(&server, &dir, &["--raw", &raw, "--to", "b@example.com"]);
     run.assert_code(0);
@@ -90,8 +90,8 @@ fn without_pipelining_each_command_waits_for_its_reply() {
 fn headers_and_mime_structure_and_exact_size() {
     let dir = TempDir::new("mime");
     let binary: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 256) as u8).collect();
-    let data = dir.file("data.bin", &binary);
-    let text = dir.file("été.txt", "naïve café\n".as_bytes());
+    let data = dir.bytes("data.bin", &binary);
+    let text = dir.bytes("été.txt", "naïve café\n".as_bytes());
     let mut script = greeting(&["PIPELINING", "SIZE 10000000"]);
     script.extend([
         Step::ExpectPrefix("MAIL FROM:<alice@example.org> SIZE=".into()),
@@ -174,7 +174,7 @@ fn headers_and_mime_structure_and_exact_size() {
 #[test]
 fn size_and_dsn_parameters_are_declared() {
     let dir = TempDir::new("dsn");
-    let raw = dir.file("m.eml", b"Subject: x\r\n\r\nhello\r\n");
+    let raw = dir.bytes("m.eml", b"Subject: x\r\n\r\nhello\r\n");
     let mut script = greeting(&["SIZE 100000", "DSN"]);
     script.extend([
         expect("MAIL FROM:<a@example.org> SIZE=21 RET=HDRS ENVID=abc+201"),
@@ -225,7 +225,7 @@ fn dsn_requests_are_dropped_with_a_warning_when_not_offered() {
 #[test]
 fn bdat_sends_normalised_chunks_without_dot_stuffing() {
     let dir = TempDir::new("bdat");
-    let raw = dir.file("m.eml", SMUGGLER);
+    let raw = dir.bytes("m.eml", SMUGGLER);
     let mut script = greeting(&["CHUNKING"]);
     script.extend([
         expect("MAIL FROM:<a@example.org>"),
@@ -253,7 +253,7 @@ fn bdat_splits_a_large_message_into_fixed_chunks() {
         message.extend_from_slice(&[b'x'; 98]);
         message.extend_from_slice(b"\r\n");
     }
-    let raw = dir.file("big.eml", &message);
+    let raw = dir.bytes("big.eml", &message);
     const CHUNK: usize = 1024 * 1024;
     let rest = message.len() - CHUNK;
     let mut script = greeting(&["CHUNKING", "PIPELINING"]);

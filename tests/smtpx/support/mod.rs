@@ -4,6 +4,7 @@
 
 pub mod dns;
 pub mod mime;
+pub mod scram;
 pub mod server;
 
 use std::process::{Command, Output, Stdio};
@@ -35,7 +36,7 @@ pub fn smtpx(args: &[&str]) -> Run {
 /// Runs the binary with extra environment variables and optional stdin.
 pub fn smtpx_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_smtpx"));
-    cmd.args(args).env_remove("NO_COLOR").env_remove("SMTPX_PASSWORD");
+    cmd.args(args).env_remove("NO_COLOR").env_remove("SMTPX_PASSWORD").env_remove("SMTPX_TOKEN");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -71,7 +72,7 @@ pub fn assert_lines(actual: &str, expected: &str) {
     panic!("output differs:\n{report}\n--- actual\n{actual}");
 }
 
-/// A fresh directory under the system temp dir, removed when dropped.
+/// A fresh directory under the system temp dir, removed on drop.
 pub struct TempDir(std::path::PathBuf);
 
 impl TempDir {
@@ -91,10 +92,19 @@ impl TempDir {
         &self.0
     }
 
-    /// Writes a file in the directory and returns its path as a string.
-    pub fn file(&self, name: &str, content: &[u8]) -> String {
+    /// Writes `name` with `contents` and permission bits `mode`; returns its path as a string.
+    pub fn file(&self, name: &str, contents: &str, mode: u32) -> String {
+        use std::os::unix::fs::PermissionsExt;
         let path = self.0.join(name);
-        std::fs::write(&path, content).expect("write temp file");
+        std::fs::write(&path, contents).expect("write temp file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        path.to_string_lossy().into_owned()
+    }
+
+    /// Writes `name` with these bytes; returns its path as a string.
+    pub fn bytes(&self, name: &str, contents: &[u8]) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).expect("write temp file");
         path.to_str().expect("UTF-8 temp path").to_string()
     }
 }
