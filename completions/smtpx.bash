@@ -207,7 +207,7 @@ _smtpx() {
             return 0
             ;;
         smtpx__subcmd__send)
-            opts="-H -a -t -f -i -o -s -p -4 -6 -q -v -h -V --to --cc --bcc --from --reply-to --subject --header --body --body-file --html --html-file --attach --attach-type --attach-name --raw --read-recipients --envelope-from --print --server --allow-partial --save-failed --chunking --require-tls --dsn-notify --dsn-ret --dsn-envid --port --ipv4 --ipv6 --ehlo --connect-timeout --timeout --local-addr --dns-server --tls --ca-file --insecure --sni --client-cert --client-key --json --quiet --verbose --color --help --version"
+            opts="-H -a -t -f -i -o -s -u -p -4 -6 -q -v -h -V --to --cc --bcc --from --reply-to --subject --header --body --body-file --html --html-file --attach --attach-type --attach-name --raw --read-recipients --envelope-from --print --server --allow-partial --save-failed --chunking --require-tls --dsn-notify --dsn-ret --dsn-envid --profile --config --user --password-file --password-command --token-file --token-command --mech --force-mech --allow-plaintext-auth --port --ipv4 --ipv6 --ehlo --connect-timeout --timeout --local-addr --dns-server --tls --ca-file --insecure --sni --client-cert --client-key --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +315,42 @@ _smtpx() {
                     ;;
                 --dsn-envid)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mech)
+                    COMPREPLY=($(compgen -W "auto plain login cram-md5 scram-sha-1 scram-sha-256 scram-sha-256-plus xoauth2 oauthbearer external" -- "${cur}"))
                     return 0
                     ;;
                 --port)

@@ -55,6 +55,23 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l dsn-notify -d 'Deli
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l dsn-ret -d 'What a DSN returns of the message' -r -f -a "full\t'The whole message'
 hdrs\t'Only its header'"
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l dsn-envid -d 'An envelope id that DSNs quote back (printable ASCII, at most 100 characters)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l profile -d 'Take server, port, tls, user, password source, from, ehlo, ca-file and mech from this [profiles.NAME] of the config file; command-line flags override each of them' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l config -d 'The config file [default: $XDG_CONFIG_HOME/smtpx/config.toml, else ~/.config/smtpx/config.toml]' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s u -l user -d 'User name to authenticate as (SASL authentication identity)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l password-file -d 'File whose first line is the password; it must not be readable by other users (chmod 600). SMTPX_PASSWORD, if set, is used first' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l password-command -d 'Command whose first line of output is the password, run with sh -c (e.g. \'pass show mail/work\'). SMTPX_PASSWORD, if set, is used first' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l token-file -d 'File whose first line is the OAuth 2.0 access token (for XOAUTH2 and OAUTHBEARER); SMTPX_TOKEN, if set, is used first' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l token-command -d 'Command whose first line of output is the OAuth 2.0 access token; SMTPX_TOKEN, if set, is used first' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l mech -d 'SASL mechanism [default: auto, or the profile\'s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection' -r -f -a "auto\t'The strongest mechanism the server advertises for the credential (SCRAM-SHA-256-PLUS > SCRAM > CRAM-MD5 > PLAIN/LOGIN; OAUTHBEARER > XOAUTH2 for a token), with the reason'
+plain\t'RFC 4616: the password, protected only by TLS'
+login\t'The LOGIN draft: user name and password in two steps, protected only by TLS'
+cram-md5\t'RFC 2195: an HMAC-MD5 of a challenge; the password is not sent'
+scram-sha-1\t'RFC 5802: salted challenge-response; the server proves it knows the password'
+scram-sha-256\t'RFC 7677: SCRAM with SHA-256'
+scram-sha-256-plus\t'RFC 7677 + RFC 5929: SCRAM-SHA-256 bound to this TLS connection (tls-server-end-point)'
+xoauth2\t'Google\'s XOAUTH2: an OAuth 2.0 access token'
+oauthbearer\t'RFC 7628: an OAuth 2.0 access token'
+external\t'RFC 4422: the identity of the TLS client certificate (--client-cert/--client-key)'"
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s p -l port -d 'Port to connect to (default: 25, or the port in HOST:PORT)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l ehlo -d 'Name to announce in EHLO/HELO (default: this machine\'s host name)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l connect-timeout -d 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)' -r
@@ -79,6 +96,8 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l print -d 'Write the
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l allow-partial -d 'Send to the accepted recipients even when others are refused (default: all or nothing)'
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l chunking -d 'Send the content in BDAT chunks when the server offers CHUNKING (RFC 3030)'
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l require-tls -d 'Ask every server on the way to use TLS (RFC 8689 REQUIRETLS); implies STARTTLS'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l force-mech -d 'Use --mech even if the server does not advertise it'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l allow-plaintext-auth -d 'Allow AUTH on a connection without TLS (DANGEROUS: anyone on the path can read PLAIN and LOGIN passwords, and guess the others offline)'
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s 4 -l ipv4 -d 'Use IPv4 only'
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s 6 -l ipv6 -d 'Use IPv6 only'
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l insecure -d 'Do not verify the server\'s certificate (DANGEROUS: anyone on the path can read and change the session)'

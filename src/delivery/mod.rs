@@ -16,6 +16,7 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use crate::account::AuthPlan;
 use crate::cli::TlsMode;
 use crate::dns::{self, DnsOptions, MailRoute};
 use crate::message::{ComposeError, ComposedMessage, EmailAddress, RawMessage};
@@ -132,6 +133,8 @@ pub struct DeliveryPlan {
     pub session: SessionConfig,
     pub dns: DnsOptions,
     pub options: Options,
+    /// How to log in (after TLS), when asked to.
+    pub auth: Option<AuthPlan>,
 }
 
 /// What happened to one recipient.

@@ -12,7 +12,8 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use super::params::{self, Needs, Negotiated};
-use super::{DeliveryPlan, Failure, Outgoing, Progress, SessionReport, queue_id};
+use super::{AuthSummary, DeliveryPlan, Failure, Outgoing, Progress, SessionReport, queue_id};
+use crate::account;
 use crate::cli::TlsMode;
 use crate::message::{ComposeError, CrlfReader};
 use crate::smtp::command::Command;
@@ -100,6 +101,7 @@ impl Attempt<'_> {
         // Opened first, so a file that vanished since planning stops us before MAIL FROM.
         let reader = self.message.reader().map_err(local)?;
         self.open(client)?;
+        state.report.auth = self.login(client)?;
         let info = client.ehlo_info().cloned().unwrap_or_default();
         state.report.ehlo = Some(info.clone());
         let negotiated = self.negotiate(client, &info)?;
@@ -179,6 +181,20 @@ impl Attempt<'_> {
         }
         let ehlo = client.ehlo().map_err(Failure::Session)?;
         positive(client, ehlo, "EHLO").map(|_| ())
+    }
+
+    /// AUTH when the plan asks for it; the policy (never without TLS unless allowed, the
+    /// mechanism) is the account module's. A refusal ends the session (exit 77, or 75 on 4xx).
+    fn login(&self, client: &mut Client<'_>) -> Result<Option<AuthSummary>, Failure> {
+        let Some(auth) = &self.plan.auth else { return Ok(None) };
+        let outcome = account::login(client, auth).map_err(Failure::Session)?;
+        let mechanism = outcome.mechanism.name().to_string();
+        if !outcome.success {
+            let command = format!("AUTH {mechanism}");
+            return Err(Failure::Session(Error::Rejected { command, reply: outcome.reply }));
+        }
+        let user = auth.user.clone().unwrap_or_default();
+        Ok(Some(AuthSummary { mechanism, user }))
     }
 
     /// The MAIL/RCPT parameters, or why this server cannot take the message at all.
@@ -361,6 +377,7 @@ fn end(client: &mut Client<'_>, result: &Result<(), Failure>, state: &State) {
             e,
             Error::TlsUnavailable { .. }
                 | Error::PlaintextAuth { .. }
+                | Error::NoMechanism { .. }
                 | Error::Auth(_)
                 | Error::Rejected { .. }
         ),

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, ValueEnum};
 
+use crate::account::{AuthArgs, ProfileArgs};
 use crate::cli::{ConnectArgs, OutputArgs, TlsArgs};
 
 /// `smtpx send`.
@@ -102,6 +103,10 @@ pub struct SendArgs {
     #[arg(long, value_name = "ID", help_heading = "Delivery")]
     pub dsn_envid: Option<String>,
 
+    #[command(flatten, next_help_heading = "Account")]
+    pub profile: ProfileArgs,
+    #[command(flatten, next_help_heading = "Authentication")]
+    pub auth: AuthArgs,
     #[command(flatten, next_help_heading = "Connection")]
     pub connect: ConnectArgs,
     #[command(flatten, next_help_heading = "TLS")]

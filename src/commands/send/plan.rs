@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use super::args::SendArgs;
 use super::stdin::{SpooledStdin, read_body};
-use crate::cli::TlsMode;
+use crate::account::{self, AccountProfile, AuthPlan, PlanContext};
+use crate::cli::{ConnectArgs, TlsArgs, TlsMode};
 use crate::delivery::params::{self, Dsn};
 use crate::delivery::{DeliveryPlan, Envelope, Options, Outgoing, Route, TlsPolicy};
 use crate::message::header::validate_value;
@@ -57,21 +58,28 @@ pub struct SendPlan {
 }
 
 impl SendPlan {
-    /// Validates the arguments and composes (or measures) the message; connects to nothing.
+    /// Validates the arguments (merged with the profile), obtains the credentials and composes
+    /// (or measures) the message; connects to nothing.
     pub fn from_args(args: &SendArgs) -> Result<SendPlan, PlanError> {
         check_stdin_used_once(args)?;
-        let mut tls = plan::tls_params(&args.tls)?;
-        tls.opportunistic = args.tls.tls == TlsMode::Opportunistic;
-        let session = plan::session_config(&args.connect, tls)?;
-        let dns = plan::dns_options(&args.connect)?;
+        let account = Account::merge(args)?;
+        let mut tls = plan::tls_params(&account.tls)?;
+        tls.opportunistic = account.tls.tls == TlsMode::Opportunistic;
+        let context = PlanContext { client_certificate: tls.identity.is_some(), allow_all: false };
+        let session = plan::session_config(&account.connect, tls)?;
+        let dns = plan::dns_options(&account.connect)?;
+        let route = account.route(args)?;
+        let auth = account.auth(args, &route, context)?;
         let mut spools = Vec::new();
         let mut default_from = None;
+        let profile_from = account.from()?;
         let (message, origin, reverse_path, mut recipients) = match &args.raw {
-            Some(path) => raw(args, path)?,
+            Some(path) => raw(args, path, profile_from)?,
             None => {
-                let from = match &args.from {
-                    Some(text) => mailbox("--from", text)?,
-                    None => {
+                let from = match (&args.from, profile_from) {
+                    (Some(text), _) => mailbox("--from", text)?,
+                    (None, Some(from)) => from,
+                    (None, None) => {
                         let from = default_sender(&session.ehlo_name)?;
                         default_from = Some(from.address.smtp_form());
                         from
@@ -94,14 +102,14 @@ impl SendPlan {
             };
             return Err(PlanError::usage("no recipients", hint));
         }
-        let options = options(args)?;
         let delivery = DeliveryPlan {
             envelope: Envelope { reverse_path, recipients },
-            route: route(args)?,
-            tls: TlsPolicy { mode: args.tls.tls, require_tls: args.require_tls },
+            route,
+            tls: TlsPolicy { mode: account.tls.tls, require_tls: args.require_tls },
             session,
             dns,
-            options,
+            options: options(args, account.tls.tls)?,
+            auth,
         };
         Ok(SendPlan {
             message,
@@ -112,6 +120,81 @@ impl SendPlan {
             default_from,
             _spools: spools,
         })
+    }
+}
+
+/// The command line with the profile's values filled in where flags were not given.
+struct Account {
+    connect: ConnectArgs,
+    tls: TlsArgs,
+    profile: Option<AccountProfile>,
+}
+
+impl Account {
+    fn merge(args: &SendArgs) -> Result<Account, PlanError> {
+        let profile = account::load_profile(&args.profile)?;
+        let (mut connect, mut tls) = (args.connect.clone(), args.tls.clone());
+        if let Some(profile) = &profile {
+            profile.fill_connection(&mut connect, &mut tls);
+        }
+        Ok(Account { connect, tls, profile })
+    }
+
+    /// `--server` (or the profile's server) with `--port` taking precedence; else direct to
+    /// the recipients' MX hosts.
+    fn route(&self, args: &SendArgs) -> Result<Route, PlanError> {
+        let profile = self.profile.as_ref();
+        if args.server.is_none() && profile.and_then(|p| p.host.as_ref()).is_none() {
+            return Ok(Route::Direct { port: self.connect.port.unwrap_or(25) });
+        }
+        let (host, port) =
+            account::server_and_port(args.server.as_deref(), self.connect.port, profile, 25)
+                .map_err(|mut e| {
+                    e.message = e.message.replacen("server", "--server", 1);
+                    e
+                })?;
+        Ok(Route::Relay { host, port })
+    }
+
+    /// The profile's `from`, as a mailbox.
+    fn from(&self) -> Result<Option<Mailbox>, PlanError> {
+        let Some(from) = self.profile.as_ref().and_then(|p| p.from.as_ref()) else {
+            return Ok(None);
+        };
+        Mailbox::parse(&from.to_string()).map(Some).map_err(|e| PlanError {
+            kind: PlanErrorKind::Config,
+            message: format!("the profile's from: {e}"),
+            hint: Some("give an address like me@example.com".into()),
+        })
+    }
+
+    /// Credentials, when any authentication is asked for (a user, a secret source or a
+    /// mechanism, on the command line or in the profile). Logging in needs a server to log in
+    /// to: the MX hosts of recipient domains take mail without it.
+    fn auth(
+        &self,
+        args: &SendArgs,
+        route: &Route,
+        context: PlanContext,
+    ) -> Result<Option<AuthPlan>, PlanError> {
+        let a = &args.auth;
+        let wanted = a.user.is_some()
+            || self.profile.as_ref().is_some_and(|p| p.user.is_some())
+            || a.mech.is_some()
+            || a.password_file.is_some()
+            || a.password_command.is_some()
+            || a.token_file.is_some()
+            || a.token_command.is_some();
+        if !wanted {
+            return Ok(None);
+        }
+        if matches!(route, Route::Direct { .. }) {
+            return Err(PlanError::usage(
+                "authentication needs a server to log in to, and none is given",
+                "add --server HOST[:PORT] (your submission server), or a --profile with a server",
+            ));
+        }
+        AuthPlan::from_args(a, self.profile.as_ref(), context).map(Some)
     }
 }
 
@@ -176,6 +259,7 @@ fn composed(
 fn raw(
     args: &SendArgs,
     path: &Path,
+    profile_from: Option<Mailbox>,
 ) -> Result<(Outgoing, Origin, Option<EmailAddress>, Vec<EmailAddress>), PlanError> {
     let options = RawOptions { strip_bcc: args.read_recipients };
     let context = format!("--raw {}: ", path.display());
@@ -198,9 +282,11 @@ fn raw(
         let listed = message.recipients().map_err(|e| compose_error("-t: ", e, &[]))?;
         recipients.extend(listed.into_iter().map(|m| m.address));
     }
-    let sender = match &args.from {
-        Some(text) => Some(mailbox("--from", text)?.address),
-        None => message.from().map(|m| m.address),
+    // The sender sendmail would use: --from, the profile's, else the message's own From.
+    let sender = match (&args.from, profile_from) {
+        (Some(text), _) => Some(mailbox("--from", text)?.address),
+        (None, Some(from)) => Some(from.address),
+        (None, None) => message.from().map(|m| m.address),
     };
     if sender.is_none() && args.envelope_from.is_none() {
         return Err(PlanError::usage(
@@ -318,7 +404,7 @@ fn compose_error(context: &str, error: ComposeError, spools: &[SpooledStdin]) ->
 }
 
 /// DSN, chunking, partial delivery and REQUIRETLS, checked.
-fn options(args: &SendArgs) -> Result<Options, PlanError> {
+fn options(args: &SendArgs, mode: TlsMode) -> Result<Options, PlanError> {
     let notify = match &args.dsn_notify {
         None => None,
         Some(text) => Some(params::parse_notify(text).map_err(|e| {
@@ -334,10 +420,9 @@ fn options(args: &SendArgs) -> Result<Options, PlanError> {
             PlanError::input(format!("--dsn-envid {text:?}: {e}"), "use a short ASCII id")
         })?),
     };
-    if args.require_tls && matches!(args.tls.tls, TlsMode::None | TlsMode::Opportunistic) {
+    if args.require_tls && matches!(mode, TlsMode::None | TlsMode::Opportunistic) {
         return Err(PlanError::usage(
-            format!("--require-tls cannot be combined with --tls {:?}", args.tls.tls)
-                .to_lowercase(),
+            format!("--require-tls cannot be combined with --tls {mode:?}").to_lowercase(),
             "REQUIRETLS needs TLS with a verified certificate; drop --tls or use --tls starttls",
         ));
     }
@@ -346,17 +431,6 @@ fn options(args: &SendArgs) -> Result<Options, PlanError> {
         chunking: args.chunking,
         allow_partial: args.allow_partial,
         require_tls: args.require_tls,
-    })
-}
-
-/// `--server HOST[:PORT]` (with `--port` taking precedence), else direct to the MX hosts.
-fn route(args: &SendArgs) -> Result<Route, PlanError> {
-    Ok(match &args.server {
-        Some(text) => {
-            let (host, port) = plan::parse_host_port("--server", text)?;
-            Route::Relay { host, port: args.connect.port.or(port).unwrap_or(25) }
-        }
-        None => Route::Direct { port: args.connect.port.unwrap_or(25) },
     })
 }
 

@@ -1,9 +1,10 @@
-//! `smtpx send` end to end. `wire` checks the exact bytes smtpx puts on the wire (dot-stuffing,
+//! `smtpx send` end to end. `auth` covers logging in and profiles; `wire` checks the exact bytes smtpx puts on the wire (dot-stuffing,
 //! CRLF, headers, MIME, parameters, pipelining, BDAT); `recipients` the all-or-nothing and
 //! partial policies, the saved message and the exit codes; `input` that bad input is refused
 //! before any connection; `mx` direct delivery through a loopback DNS server; `interop` delivery
 //! through the Postfix rig, read back from its mailboxes.
 
+mod auth;
 mod input;
 mod interop;
 mod mx;
