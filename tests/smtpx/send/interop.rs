@@ -187,3 +187,64 @@ fn send_plain_port_refuses_an_unknown_recipient_and_sends_nothing() {
     let needle = format!("Message-ID: {id}");
     assert!(find_message(&rig, &rig.user, &needle).is_none(), "the refused message was delivered");
 }
+
+/// A message with two small attachments through an authenticated TLS port, read back.
+fn send_authenticated(rig: &Rig, port: &str, tls: &str, test: &str) {
+    let dir = TempDir::new(test);
+    let report = dir.bytes("report.csv", b"quarter,total\nQ1,12\nQ2,.5\n");
+    let image = random_file(&dir, "image.png", 300_000);
+    let id = unique_id(test);
+    let header = format!("Message-ID: {id}");
+    let run = send(
+        rig,
+        &dir,
+        port,
+        &[
+            "--tls",
+            tls,
+            "-u",
+            &rig.user,
+            "--from",
+            "Sender <sender@client.smtpx.test>",
+            "--to",
+            &rig.user,
+            "--subject",
+            "Interop: authenticated",
+            "--body",
+            "Numbers and a picture.",
+            "-H",
+            &header,
+            "--attach",
+            &report,
+            "--attach",
+            image.to_str().unwrap(),
+        ],
+        &[("SMTPX_PASSWORD", &rig.password)],
+    );
+    run.assert_code(0);
+    assert!(run.stdout.contains("tls     TLS 1.3 "), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!(" as {}\n", rig.user)), "{}", run.stdout);
+    assert!(!run.stdout.contains(&rig.password) && !run.stderr.contains(&rig.password));
+    let raw = delivered(rig, &rig.user, &id);
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains(&format!("(Authenticated sender: {})", rig.user)), "{text}");
+    assert!(text.contains("using TLSv1.3"), "{text}");
+    check_message(
+        &raw,
+        "Interop: authenticated",
+        "Numbers and a picture.",
+        &[("report.csv", Path::new(&report)), ("image.png", &image)],
+    );
+}
+
+#[test]
+fn send_starttls_and_auth_on_the_submission_port() {
+    let Some(rig) = rig() else { return };
+    send_authenticated(&rig, &rig.submission_port, "starttls", "interop-submission");
+}
+
+#[test]
+fn send_implicit_tls_and_auth_on_the_submissions_port() {
+    let Some(rig) = rig() else { return };
+    send_authenticated(&rig, &rig.smtps_port, "implicit", "interop-implicit");
+}
