@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Watch a whole SMTP session, every reply annotated with what it means')
+            [CompletionResult]::new('probe-ports', 'probe-ports', [CompletionResultType]::ParameterValue, 'See which of 25, 465 and 587 accept SMTP on a host, how (TLS, AUTH), and whether it is safe')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Decode a reply code, an enhanced status code or a bounce line, offline')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and the repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -66,6 +67,39 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'smtpx;probe-ports' {
+            [CompletionResult]::new('--ports', '--ports', [CompletionResultType]::ParameterName, 'Ports to probe, comma-separated [default: 25,465,587]')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Exit 0 only if every probe of these ports accepts an SMTP session (they are probed even when --ports leaves them out)')
+            [CompletionResult]::new('--ehlo', '--ehlo', [CompletionResultType]::ParameterName, 'Name to announce in EHLO/HELO (default: this machine''s host name)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed for each server reply')
+            [CompletionResult]::new('--local-addr', '--local-addr', [CompletionResultType]::ParameterName, 'Local address to connect from')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS resolver (IP or IP:PORT) instead of the system''s')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'PEM file of CA certificates to trust, in addition to the system''s')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send in SNI and to verify (default: the host name)')
+            [CompletionResult]::new('--client-cert', '--client-cert', [CompletionResultType]::ParameterName, 'PEM client certificate to present')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'PEM (PKCS#8) private key of the client certificate')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to connect to (default: 25, or the port in HOST:PORT)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to (default: 25, or the port in HOST:PORT)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'How TLS is used on each port: auto, implicit, starttls, none (see below)')
+            [CompletionResult]::new('--mx', '--mx', [CompletionResultType]::ParameterName, 'Probe the MX hosts of the domain TARGET instead of TARGET itself')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (DANGEROUS: anyone on the path can read and change the session)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (with a schema_version) instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: -v adds timings and certificate details, -vv raw bytes')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: -v adds timings and certificate details, -vv raw bytes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'smtpx;explain' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (with a schema_version) instead of text')
@@ -89,12 +123,16 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
         }
         'smtpx;help' {
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Watch a whole SMTP session, every reply annotated with what it means')
+            [CompletionResult]::new('probe-ports', 'probe-ports', [CompletionResultType]::ParameterValue, 'See which of 25, 465 and 587 accept SMTP on a host, how (TLS, AUTH), and whether it is safe')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Decode a reply code, an enhanced status code or a bounce line, offline')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and the repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'smtpx;help;trace' {
+            break
+        }
+        'smtpx;help;probe-ports' {
             break
         }
         'smtpx;help;explain' {

@@ -23,6 +23,7 @@ set edit:completion:arg-completer[smtpx] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand trace 'Watch a whole SMTP session, every reply annotated with what it means'
+            cand probe-ports 'See which of 25, 465 and 587 accept SMTP on a host, how (TLS, AUTH), and whether it is safe'
             cand explain 'Decode a reply code, an enhanced status code or a bounce line, offline'
             cand generate 'Write shell completions and man pages (for packagers and the repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -61,6 +62,38 @@ set edit:completion:arg-completer[smtpx] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'smtpx;probe-ports'= {
+            cand --ports 'Ports to probe, comma-separated [default: 25,465,587]'
+            cand --require 'Exit 0 only if every probe of these ports accepts an SMTP session (they are probed even when --ports leaves them out)'
+            cand --ehlo 'Name to announce in EHLO/HELO (default: this machine''s host name)'
+            cand --connect-timeout 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)'
+            cand --timeout 'Time allowed for each server reply'
+            cand --local-addr 'Local address to connect from'
+            cand --dns-server 'Ask this DNS resolver (IP or IP:PORT) instead of the system''s'
+            cand --ca-file 'PEM file of CA certificates to trust, in addition to the system''s'
+            cand --sni 'Server name to send in SNI and to verify (default: the host name)'
+            cand --client-cert 'PEM client certificate to present'
+            cand --client-key 'PEM (PKCS#8) private key of the client certificate'
+            cand --color 'When to colour the output (NO_COLOR is honoured with auto)'
+            cand -p 'Port to connect to (default: 25, or the port in HOST:PORT)'
+            cand --port 'Port to connect to (default: 25, or the port in HOST:PORT)'
+            cand --tls 'How TLS is used on each port: auto, implicit, starttls, none (see below)'
+            cand --mx 'Probe the MX hosts of the domain TARGET instead of TARGET itself'
+            cand -4 'Use IPv4 only'
+            cand --ipv4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --ipv6 'Use IPv6 only'
+            cand --insecure 'Do not verify the server''s certificate (DANGEROUS: anyone on the path can read and change the session)'
+            cand --json 'Print one JSON document (with a schema_version) instead of text'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'More detail: -v adds timings and certificate details, -vv raw bytes'
+            cand --verbose 'More detail: -v adds timings and certificate details, -vv raw bytes'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'smtpx;explain'= {
             cand --color 'When to colour the output (NO_COLOR is honoured with auto)'
             cand --json 'Print one JSON document (with a schema_version) instead of text'
@@ -82,11 +115,14 @@ set edit:completion:arg-completer[smtpx] = {|@words|
         }
         &'smtpx;help'= {
             cand trace 'Watch a whole SMTP session, every reply annotated with what it means'
+            cand probe-ports 'See which of 25, 465 and 587 accept SMTP on a host, how (TLS, AUTH), and whether it is safe'
             cand explain 'Decode a reply code, an enhanced status code or a bounce line, offline'
             cand generate 'Write shell completions and man pages (for packagers and the repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'smtpx;help;trace'= {
+        }
+        &'smtpx;help;probe-ports'= {
         }
         &'smtpx;help;explain'= {
         }

@@ -25,6 +25,10 @@ pub enum Command {
     /// Watch a whole SMTP session, every reply annotated with what it means.
     #[command(after_long_help = TRACE_HELP)]
     Trace(Box<TraceArgs>),
+    /// See which of 25, 465 and 587 accept SMTP on a host, how (TLS, AUTH), and whether it is
+    /// safe.
+    #[command(after_long_help = crate::commands::probe_ports::HELP)]
+    ProbePorts(Box<crate::commands::probe_ports::ProbePortsArgs>),
     /// Decode a reply code, an enhanced status code or a bounce line, offline.
     #[command(after_long_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),

@@ -4,6 +4,7 @@
 
 pub mod explain;
 pub mod generate;
+pub mod probe_ports;
 pub mod trace;
 
 use std::io::IsTerminal;
@@ -17,6 +18,7 @@ use crate::output::palette::Palette;
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Trace(args) => trace::run(*args),
+        Command::ProbePorts(args) => probe_ports::run(*args),
         Command::Explain(args) => explain::run(args),
         Command::Generate(args) => generate::run(args),
     }

@@ -4,6 +4,8 @@
 pub mod annotate;
 pub mod json;
 pub mod palette;
+pub mod probe;
+pub mod progress;
 pub mod sanitize;
 pub mod transcript;
 
