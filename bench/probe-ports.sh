@@ -46,9 +46,10 @@ need nft nftables
 need swaks swaks
 need python3 python3
 
-SMTPX="${SMTPX:-target/release/smtpx}"
-if [[ ! -x "$SMTPX" ]]; then
+# The binary under test: SMTPX, or this checkout's release build (rebuilt, so never stale).
+if [[ -z "${SMTPX:-}" ]]; then
     cargo build --release --quiet
+    SMTPX=target/release/smtpx
 fi
 SMTPX="$(realpath "$SMTPX")"
 
