@@ -37,10 +37,25 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l quit-after -d 'Sto
 banner\t'After the server\'s greeting'
 ehlo\t'After EHLO'
 tls\t'After STARTTLS and the second EHLO'
-auth\t'After authentication (none is attempted by trace yet, so the same as tls)'
+auth\t'After AUTH, when --user (or --mech) asks for it; without, the same as tls'
 mail\t'After MAIL FROM'
 rcpt\t'After RCPT TO (the default without --send)'
 data\t'After DATA\'s 354: the connection is closed without sending content, so the server discards the transaction (RFC 5321 §4.1.1.4)'"
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s u -l user -d 'User name to authenticate as (SASL authentication identity)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l password-file -d 'File whose first line is the password; it must not be readable by other users (chmod 600). SMTPX_PASSWORD, if set, is used first' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l password-command -d 'Command whose first line of output is the password, run with sh -c (e.g. \'pass show mail/work\'). SMTPX_PASSWORD, if set, is used first' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l token-file -d 'File whose first line is the OAuth 2.0 access token (for XOAUTH2 and OAUTHBEARER); SMTPX_TOKEN, if set, is used first' -r -F
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l token-command -d 'Command whose first line of output is the OAuth 2.0 access token; SMTPX_TOKEN, if set, is used first' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l mech -d 'SASL mechanism [default: auto, or a --profile\'s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection' -r -f -a "auto\t'The strongest mechanism the server advertises for the credential (SCRAM-SHA-256-PLUS > SCRAM > CRAM-MD5 > PLAIN/LOGIN; OAUTHBEARER > XOAUTH2 for a token), with the reason'
+plain\t'RFC 4616: the password, protected only by TLS'
+login\t'The LOGIN draft: user name and password in two steps, protected only by TLS'
+cram-md5\t'RFC 2195: an HMAC-MD5 of a challenge; the password is not sent'
+scram-sha-1\t'RFC 5802: salted challenge-response; the server proves it knows the password'
+scram-sha-256\t'RFC 7677: SCRAM with SHA-256'
+scram-sha-256-plus\t'RFC 7677 + RFC 5929: SCRAM-SHA-256 bound to this TLS connection (tls-server-end-point)'
+xoauth2\t'Google\'s XOAUTH2: an OAuth 2.0 access token'
+oauthbearer\t'RFC 7628: an OAuth 2.0 access token'
+external\t'RFC 4422: the identity of the TLS client certificate (--client-cert/--client-key)'"
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s p -l port -d 'Port to connect to (default: 25, or the port in HOST:PORT)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l ehlo -d 'Name to announce in EHLO/HELO (default: this machine\'s host name)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l connect-timeout -d 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)' -r
@@ -61,6 +76,8 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l send -d 'Go through DATA and send a small generated test message'
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l all-mx -d 'On a connection failure, go on to the next MX host, as an MTA would'
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l force-mech -d 'Use --mech even if the server does not advertise it'
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l allow-plaintext-auth -d 'Allow AUTH on a connection without TLS (DANGEROUS: anyone on the path can read PLAIN and LOGIN passwords, and guess the others offline)'
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s 4 -l ipv4 -d 'Use IPv4 only'
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s 6 -l ipv6 -d 'Use IPv6 only'
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l insecure -d 'Do not verify the server\'s certificate (DANGEROUS: anyone on the path can read and change the session)'
@@ -74,7 +91,7 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l password-file 
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l password-command -d 'Command whose first line of output is the password, run with sh -c (e.g. \'pass show mail/work\'). SMTPX_PASSWORD, if set, is used first' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l token-file -d 'File whose first line is the OAuth 2.0 access token (for XOAUTH2 and OAUTHBEARER); SMTPX_TOKEN, if set, is used first' -r -F
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l token-command -d 'Command whose first line of output is the OAuth 2.0 access token; SMTPX_TOKEN, if set, is used first' -r
-complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l mech -d 'SASL mechanism [default: auto, or the profile\'s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection' -r -f -a "auto\t'The strongest mechanism the server advertises for the credential (SCRAM-SHA-256-PLUS > SCRAM > CRAM-MD5 > PLAIN/LOGIN; OAUTHBEARER > XOAUTH2 for a token), with the reason'
+complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l mech -d 'SASL mechanism [default: auto, or a --profile\'s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection' -r -f -a "auto\t'The strongest mechanism the server advertises for the credential (SCRAM-SHA-256-PLUS > SCRAM > CRAM-MD5 > PLAIN/LOGIN; OAUTHBEARER > XOAUTH2 for a token), with the reason'
 plain\t'RFC 4616: the password, protected only by TLS'
 login\t'The LOGIN draft: user name and password in two steps, protected only by TLS'
 cram-md5\t'RFC 2195: an HMAC-MD5 of a challenge; the password is not sent'
