@@ -29,6 +29,9 @@ pub enum Command {
     /// safe.
     #[command(after_long_help = crate::commands::probe_ports::HELP)]
     ProbePorts(Box<crate::commands::probe_ports::ProbePortsArgs>),
+    /// Check credentials on a submission server, with the mechanisms and the reply explained.
+    #[command(after_long_help = TEST_AUTH_HELP)]
+    TestAuth(Box<crate::commands::test_auth::TestAuthArgs>),
     /// Decode a reply code, an enhanced status code or a bounce line, offline.
     #[command(after_long_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),
@@ -41,6 +44,7 @@ const TRACE_HELP: &str = "\
 Examples:
   smtpx trace bob@example.com               MX lookup, then the session up to RCPT TO
   smtpx trace mail.example.com:587 --quit-after tls
+  smtpx trace smtp.example.com:587 --user alice        ... STARTTLS, AUTH (password prompted)
   smtpx trace smtp.example.com --send --from me@example.org --rcpt me@example.org
   smtpx trace bob@example.com --json | jq .result
 
@@ -52,6 +56,42 @@ Exit codes (sysexits):
   76  protocol error (malformed reply, bytes injected after STARTTLS)
   77  certificate not trusted, authentication failed
   78  configuration error";
+
+const TEST_AUTH_HELP: &str = "\
+The password comes from, in order: SMTPX_PASSWORD, --password-file, --password-command, the
+profile (password-command, password-file or password), or a no-echo prompt on a terminal; an
+OAuth token from SMTPX_TOKEN, --token-file or --token-command. It is never taken from the
+command line, and never shown: AUTH lines appear as <redacted>.
+
+AUTH is refused on a connection without TLS unless --allow-plaintext-auth. --tls auto uses
+implicit TLS on 465 and requires STARTTLS on 587 (the default port).
+
+Examples:
+  smtpx test-auth smtp.example.com -u alice@example.com       port 587, password prompted
+  SMTPX_PASSWORD=... smtpx test-auth smtp.example.com:465 -u alice
+  smtpx test-auth smtp.example.com -u alice --password-command 'pass show mail/alice'
+  smtpx test-auth smtp.example.com -u alice --mech all         a table, one login each
+  smtpx test-auth smtp.example.com -u alice --token-file tok --mech xoauth2
+  smtpx test-auth --profile work --json | jq .result
+
+A profile ($XDG_CONFIG_HOME/smtpx/config.toml, or --config PATH):
+  [profiles.work]
+  server = \"smtp.example.com:587\"
+  user = \"alice@example.com\"
+  password-command = \"pass show mail/work\"
+
+Exit codes (sysexits):
+  0   authenticated (--mech all: every mechanism tried succeeded)
+  64  usage error          65  bad input (user name, address)
+  66  file missing         68  host not found
+  69  5xx banner or EHLO, no usable mechanism advertised, TLS required but absent
+  75  4xx reply (454 4.7.0 temporary failure), timeout, connection lost
+  76  protocol error (malformed 334 challenge, bytes injected after STARTTLS)
+  77  credentials rejected (535 5.7.8), mechanism refused (534, 538), wrong SCRAM
+      server signature, AUTH refused without TLS, certificate not trusted
+  78  configuration: no password source and no terminal, bad profile, password
+      file or profile with a password readable by others
+With --mech all the code is that of the first mechanism that failed.";
 
 const EXPLAIN_HELP: &str = "\
 Examples:
@@ -160,7 +200,7 @@ pub enum Stage {
     Ehlo,
     /// After STARTTLS and the second EHLO.
     Tls,
-    /// After authentication (none is attempted by trace yet, so the same as tls).
+    /// After AUTH, when --user (or --mech) asks for it; without, the same as tls.
     Auth,
     /// After MAIL FROM.
     Mail,
@@ -192,6 +232,10 @@ pub struct TraceArgs {
     /// On a connection failure, go on to the next MX host, as an MTA would.
     #[arg(long)]
     pub all_mx: bool,
+    // With --user or --mech, AUTH after TLS (and auth becomes the default last stage for a
+    // HOST target).
+    #[command(flatten)]
+    pub auth: crate::account::AuthArgs,
     #[command(flatten)]
     pub connect: ConnectArgs,
     #[command(flatten)]

@@ -6,11 +6,13 @@
 //! - [`cli`]: clap structs, plain data with no side effects.
 //! - [`plan`]: validation of user input before any socket opens (nothing is ever half-sent).
 //! - [`commands`]: one module per subcommand, each drives the engine and the output layer.
+//! - [`account`]: credentials, profiles and the AUTH policy, for the commands that log in.
 //! - [`smtp`]: the synchronous SMTP engine. It never prints; it emits [`smtp::event::Event`]s.
 //! - [`output`]: renders events and reports as text, tables or JSON. It never touches a socket.
 //! - [`dns`]: MX and address lookups behind synchronous functions.
 //! - [`exit`]: the documented exit codes and the mapping from errors to them.
 
+pub mod account;
 pub mod cli;
 pub mod commands;
 pub mod config;

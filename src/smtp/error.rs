@@ -72,6 +72,9 @@ pub enum Error {
     /// AUTH would send credentials over an unencrypted connection, which smtpx refuses unless
     /// `--allow-plaintext-auth` is given.
     PlaintextAuth { reason: String },
+    /// No SASL mechanism can be used: the server advertises no AUTH, does not advertise the
+    /// one asked for, or offers none that fits the credential. Nothing was sent.
+    NoMechanism { reason: String },
 }
 
 impl Error {
@@ -117,7 +120,7 @@ impl fmt::Display for Error {
                 write!(f, "{command} refused: {} {}", reply.code, reply.lines.join(" "))
             }
             Error::Auth(e) => write!(f, "{e}"),
-            Error::PlaintextAuth { reason } => f.write_str(reason),
+            Error::PlaintextAuth { reason } | Error::NoMechanism { reason } => f.write_str(reason),
         }
     }
 }
@@ -137,7 +140,7 @@ impl Classify for Error {
             Error::Rejected { command, .. } if command.starts_with("AUTH") => "auth",
             Error::Rejected { .. } => "rejected",
             Error::Auth(e) if e.reason.is_protocol_violation() => "protocol",
-            Error::Auth(_) | Error::PlaintextAuth { .. } => "auth",
+            Error::Auth(_) | Error::PlaintextAuth { .. } | Error::NoMechanism { .. } => "auth",
         }
     }
 
@@ -166,6 +169,8 @@ impl Classify for Error {
             Error::Auth(e) if e.reason.is_protocol_violation() => Exit::Protocol,
             Error::Auth(e) if e.reason.is_credential_problem() => Exit::Config,
             Error::Auth(_) | Error::PlaintextAuth { .. } => Exit::NoPerm,
+            // Like a service the server does not offer: no credential would change it.
+            Error::NoMechanism { .. } => Exit::Unavailable,
         }
     }
 
@@ -193,6 +198,11 @@ impl Classify for Error {
             Error::PlaintextAuth { .. } => Some(
                 "use port 587 with STARTTLS or 465 with implicit TLS; --allow-plaintext-auth \
                  sends the password in clear anyway"
+                    .into(),
+            ),
+            Error::NoMechanism { .. } => Some(
+                "`smtpx trace HOST:PORT --quit-after tls` shows the AUTH line the server sends; \
+                 --force-mech tries a mechanism anyway"
                     .into(),
             ),
             Error::Rejected { reply, .. } => {

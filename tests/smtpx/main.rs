@@ -8,6 +8,7 @@ mod cli;
 mod explain;
 mod interop;
 mod probe_ports;
+mod test_auth;
 mod trace;
 mod trace_dns;
 mod trace_failures;

@@ -3,7 +3,9 @@
 //!
 //! native-tls does not expose the negotiated version or cipher suite, so the handshake runs over
 //! a [`record::HandshakeRecorder`] and [`server_hello`] parses the server's first flight. The
-//! certificate is summarised by [`certificate`] with x509-parser.
+//! certificate is summarised by [`certificate`] with x509-parser. [`TlsInfo::end_point`] also
+//! carries the certificate's `tls-server-end-point` hash (RFC 5929 §4), the channel binding that
+//! SCRAM-SHA-256-PLUS needs; it is taken from the handshake that carries the session.
 
 pub mod certificate;
 pub mod record;
@@ -76,6 +78,11 @@ pub struct TlsInfo {
     pub verdict: String,
     /// Why a fact is missing (e.g. the ServerHello could not be parsed).
     pub notes: Vec<String>,
+    /// The RFC 5929 §4 `tls-server-end-point` channel-binding data of the server certificate
+    /// (its hash), for SCRAM-SHA-256-PLUS. `None` when there is no certificate or its signature
+    /// algorithm defines no hash. Not serialized: it is binding material, not a fact to show.
+    #[serde(skip)]
+    pub end_point: Option<Vec<u8>>,
 }
 
 impl TlsInfo {
@@ -249,20 +256,22 @@ fn describe(
             (None, None)
         }
     };
-    let certificate = match stream.peer_certificate() {
-        Ok(Some(cert)) => match cert
-            .to_der()
-            .map_err(|e| e.to_string())
-            .and_then(|der| certificate::summarize(&der, now_unix()).map_err(|e| e.to_string()))
-        {
-            Ok(summary) => Some(summary),
-            Err(e) => {
-                notes.push(format!("could not read the certificate: {e}"));
-                None
-            }
-        },
+    let der = match stream.peer_certificate().map(|c| c.map(|c| c.to_der())) {
+        Ok(Some(Ok(der))) => Some(der),
+        Ok(Some(Err(e))) => {
+            notes.push(format!("could not read the certificate: {e}"));
+            None
+        }
         _ => None,
     };
+    let certificate = der.as_deref().and_then(|der| {
+        certificate::summarize(der, now_unix())
+            .map_err(|e| notes.push(format!("could not read the certificate: {e}")))
+            .ok()
+    });
+    // Computed here, from the very certificate of this handshake, so a -PLUS exchange binds to
+    // the channel it runs on; a second connection could present a different certificate.
+    let end_point = der.as_deref().and_then(|der| certificate::tls_server_end_point(der).ok());
     TlsInfo {
         upgrade,
         server_name: server_name.to_string(),
@@ -272,6 +281,7 @@ fn describe(
         trusted: false,
         verdict: String::new(),
         notes,
+        end_point,
     }
 }
 

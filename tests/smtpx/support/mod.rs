@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod dns;
+pub mod scram;
 pub mod server;
 
 use std::process::{Command, Output, Stdio};
@@ -34,7 +35,7 @@ pub fn smtpx(args: &[&str]) -> Run {
 /// Runs the binary with extra environment variables and optional stdin.
 pub fn smtpx_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_smtpx"));
-    cmd.args(args).env_remove("NO_COLOR").env_remove("SMTPX_PASSWORD");
+    cmd.args(args).env_remove("NO_COLOR").env_remove("SMTPX_PASSWORD").env_remove("SMTPX_TOKEN");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -68,4 +69,34 @@ pub fn assert_lines(actual: &str, expected: &str) {
         report.push_str(&format!("{mark} expected: {el}\n{mark} actual:   {al}\n"));
     }
     panic!("output differs:\n{report}\n--- actual\n{actual}");
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("smtpx-it-{}-{name}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    /// Writes `name` with `contents` and permission bits `mode`; returns its path as a string.
+    pub fn file(&self, name: &str, contents: &str, mode: u32) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).expect("write temp file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        path.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

@@ -25,6 +25,27 @@ pub enum Step {
     Close,
     /// Keep the connection open, never answering, until the client goes away.
     Stall,
+    /// Read one line and send what the responder makes of it (CRLF added): for exchanges
+    /// whose answers depend on what the client sent, such as SCRAM.
+    Respond(Responder),
+    /// Run the TLS handshake with the good identity and require a client certificate signed by
+    /// the test CA; record its subject CN (see [`ScriptedServer::client_cn`]).
+    TlsClientCert,
+}
+
+/// Computes the server's reply to a client line (given without CRLF).
+#[derive(Clone)]
+pub struct Responder(pub Arc<dyn Fn(&str) -> String + Send + Sync>);
+
+impl std::fmt::Debug for Responder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Responder")
+    }
+}
+
+/// Shorthand: a computed reply.
+pub fn respond(f: impl Fn(&str) -> String + Send + Sync + 'static) -> Step {
+    Step::Respond(Responder(Arc::new(f)))
 }
 
 /// Which certificate the server presents.
@@ -74,6 +95,18 @@ fn acceptor(which: TlsIdentity) -> openssl::ssl::SslAcceptor {
     builder.build()
 }
 
+/// The good identity, requiring a client certificate from the test CA.
+fn client_cert_acceptor() -> openssl::ssl::SslAcceptor {
+    use openssl::ssl::{SslAcceptor, SslFiletype, SslMethod, SslVerifyMode};
+    let dir = tls_dir();
+    let mut builder = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls()).unwrap();
+    builder.set_certificate_chain_file(dir.join("server.pem")).expect("test certificate");
+    builder.set_private_key_file(dir.join("server.key"), SslFiletype::PEM).expect("test key");
+    builder.set_ca_file(dir.join("ca.pem")).expect("test CA");
+    builder.set_verify(SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT);
+    builder.build()
+}
+
 enum Conn {
     Plain(TcpStream),
     Tls(Box<openssl::ssl::SslStream<TcpStream>>),
@@ -108,6 +141,7 @@ pub struct ScriptedServer {
     addr: SocketAddr,
     received: Arc<Mutex<Vec<u8>>>,
     content: Arc<Mutex<Vec<Vec<u8>>>>,
+    client_cn: Arc<Mutex<Option<String>>>,
     handle: Option<JoinHandle<Result<(), String>>>,
 }
 
@@ -118,17 +152,19 @@ impl ScriptedServer {
         let addr = listener.local_addr().unwrap();
         let received = Arc::new(Mutex::new(Vec::new()));
         let content = Arc::new(Mutex::new(Vec::new()));
-        let (r, c) = (received.clone(), content.clone());
+        let client_cn = Arc::new(Mutex::new(None));
+        let (r, c, cn) = (received.clone(), content.clone(), client_cn.clone());
         let handle = std::thread::spawn(move || {
             for (i, script) in scripts.into_iter().enumerate() {
                 let (stream, _) = listener.accept().map_err(|e| e.to_string())?;
                 // A safety net so a broken test cannot hang the suite; no test relies on it.
                 stream.set_read_timeout(Some(Duration::from_secs(60))).ok();
-                play(stream, script, &r, &c).map_err(|e| format!("connection {}: {e}", i + 1))?;
+                play(stream, script, &r, &c, &cn)
+                    .map_err(|e| format!("connection {}: {e}", i + 1))?;
             }
             Ok(())
         });
-        ScriptedServer { addr, received, content, handle: Some(handle) }
+        ScriptedServer { addr, received, content, client_cn, handle: Some(handle) }
     }
 
     /// A server with a single script.
@@ -149,6 +185,11 @@ impl ScriptedServer {
     /// Every byte the client sent (TLS-decrypted), across connections.
     pub fn received(&self) -> Vec<u8> {
         self.received.lock().unwrap().clone()
+    }
+
+    /// The subject CN of the client certificate presented at a [`Step::TlsClientCert`].
+    pub fn client_cn(&self) -> Option<String> {
+        self.client_cn.lock().unwrap().clone()
     }
 
     /// Every DATA content block received, terminator included.
@@ -181,6 +222,7 @@ fn play(
     script: Vec<Step>,
     received: &Mutex<Vec<u8>>,
     content: &Mutex<Vec<Vec<u8>>>,
+    client_cn: &Mutex<Option<String>>,
 ) -> Result<(), String> {
     let mut reader = BufReader::new(Conn::Plain(stream));
     for step in script {
@@ -224,6 +266,32 @@ fn play(
             Step::Discard => {
                 let mut chunk = [0u8; 4096];
                 reader.read(&mut chunk).map_err(|e| format!("discard: {e}"))?;
+            }
+            Step::TlsClientCert => {
+                if !reader.buffer().is_empty() {
+                    return Err("client sent bytes before the TLS handshake".into());
+                }
+                let Conn::Plain(tcp) = reader.into_inner() else {
+                    return Err("TLS twice".into());
+                };
+                let tls = client_cert_acceptor()
+                    .accept(tcp)
+                    .map_err(|e| format!("TLS with a client certificate: {e}"))?;
+                let cn = tls.ssl().peer_certificate().and_then(|cert| {
+                    let entry = cert.subject_name().entries().next()?;
+                    entry.data().to_string().ok()
+                });
+                *client_cn.lock().unwrap() = cn;
+                reader = BufReader::new(Conn::Tls(Box::new(tls)));
+            }
+            Step::Respond(Responder(f)) => {
+                let line = read_line(&mut reader, received)?;
+                let text = String::from_utf8_lossy(&line);
+                let reply = format!("{}\r\n", f(text.trim_end_matches(['\r', '\n'])));
+                let conn = reader.get_mut();
+                conn.write_all(reply.as_bytes())
+                    .and_then(|()| conn.flush())
+                    .map_err(|e| format!("respond: {e}"))?;
             }
             Step::Close => return Ok(()),
             Step::Stall => {
