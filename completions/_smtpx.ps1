@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Compose a message (or take one as it is) and deliver it, explaining every refusal')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Watch a whole SMTP session, every reply annotated with what it means')
+            [CompletionResult]::new('probe-ports', 'probe-ports', [CompletionResultType]::ParameterValue, 'See which of 25, 465 and 587 accept SMTP on a host, how (TLS, AUTH), and whether it is safe')
             [CompletionResult]::new('test-auth', 'test-auth', [CompletionResultType]::ParameterValue, 'Check credentials on a submission server, with the mechanisms and the reply explained')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Decode a reply code, an enhanced status code or a bounce line, offline')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and the repository)')
@@ -68,7 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the password, run with sh -c (e.g. ''pass show mail/work''). SMTPX_PASSWORD, if set, is used first')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File whose first line is the OAuth 2.0 access token (for XOAUTH2 and OAUTHBEARER); SMTPX_TOKEN, if set, is used first')
             [CompletionResult]::new('--token-command', '--token-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the OAuth 2.0 access token; SMTPX_TOKEN, if set, is used first')
-            [CompletionResult]::new('--mech', '--mech', [CompletionResultType]::ParameterName, 'SASL mechanism [default: auto, or the profile''s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection')
+            [CompletionResult]::new('--mech', '--mech', [CompletionResultType]::ParameterName, 'SASL mechanism [default: auto, or a --profile''s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to connect to (default: 25, or the port in HOST:PORT)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to (default: 25, or the port in HOST:PORT)')
             [CompletionResult]::new('--ehlo', '--ehlo', [CompletionResultType]::ParameterName, 'Name to announce in EHLO/HELO (default: this machine''s host name)')
@@ -111,6 +112,13 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Envelope sender for MAIL FROM (default: the null sender <>)')
             [CompletionResult]::new('--rcpt', '--rcpt', [CompletionResultType]::ParameterName, 'Recipient for RCPT TO (default: the target address; required for a HOST target)')
             [CompletionResult]::new('--quit-after', '--quit-after', [CompletionResultType]::ParameterName, 'Stop after this stage and QUIT')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name to authenticate as (SASL authentication identity)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name to authenticate as (SASL authentication identity)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'File whose first line is the password; it must not be readable by other users (chmod 600). SMTPX_PASSWORD, if set, is used first')
+            [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the password, run with sh -c (e.g. ''pass show mail/work''). SMTPX_PASSWORD, if set, is used first')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File whose first line is the OAuth 2.0 access token (for XOAUTH2 and OAUTHBEARER); SMTPX_TOKEN, if set, is used first')
+            [CompletionResult]::new('--token-command', '--token-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the OAuth 2.0 access token; SMTPX_TOKEN, if set, is used first')
+            [CompletionResult]::new('--mech', '--mech', [CompletionResultType]::ParameterName, 'SASL mechanism [default: auto, or a --profile''s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to connect to (default: 25, or the port in HOST:PORT)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to (default: 25, or the port in HOST:PORT)')
             [CompletionResult]::new('--ehlo', '--ehlo', [CompletionResultType]::ParameterName, 'Name to announce in EHLO/HELO (default: this machine''s host name)')
@@ -126,6 +134,41 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--send', '--send', [CompletionResultType]::ParameterName, 'Go through DATA and send a small generated test message')
             [CompletionResult]::new('--all-mx', '--all-mx', [CompletionResultType]::ParameterName, 'On a connection failure, go on to the next MX host, as an MTA would')
+            [CompletionResult]::new('--force-mech', '--force-mech', [CompletionResultType]::ParameterName, 'Use --mech even if the server does not advertise it')
+            [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Allow AUTH on a connection without TLS (DANGEROUS: anyone on the path can read PLAIN and LOGIN passwords, and guess the others offline)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (DANGEROUS: anyone on the path can read and change the session)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document (with a schema_version) instead of text')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail: -v adds timings and certificate details, -vv raw bytes')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail: -v adds timings and certificate details, -vv raw bytes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'smtpx;probe-ports' {
+            [CompletionResult]::new('--ports', '--ports', [CompletionResultType]::ParameterName, 'Ports to probe, comma-separated [default: 25,465,587]')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Exit 0 only if every probe of these ports accepts an SMTP session (they are probed even when --ports leaves them out)')
+            [CompletionResult]::new('--ehlo', '--ehlo', [CompletionResultType]::ParameterName, 'Name to announce in EHLO/HELO (default: this machine''s host name)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed for each server reply')
+            [CompletionResult]::new('--local-addr', '--local-addr', [CompletionResultType]::ParameterName, 'Local address to connect from')
+            [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'Ask this DNS resolver (IP or IP:PORT) instead of the system''s')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'PEM file of CA certificates to trust, in addition to the system''s')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send in SNI and to verify (default: the host name)')
+            [CompletionResult]::new('--client-cert', '--client-cert', [CompletionResultType]::ParameterName, 'PEM client certificate to present')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'PEM (PKCS#8) private key of the client certificate')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to connect to (default: 25, or the port in HOST:PORT)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to (default: 25, or the port in HOST:PORT)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'How TLS is used on each port: auto, implicit, starttls, none (see below)')
+            [CompletionResult]::new('--mx', '--mx', [CompletionResultType]::ParameterName, 'Probe the MX hosts of the domain TARGET instead of TARGET itself')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
             [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
@@ -149,7 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the password, run with sh -c (e.g. ''pass show mail/work''). SMTPX_PASSWORD, if set, is used first')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File whose first line is the OAuth 2.0 access token (for XOAUTH2 and OAUTHBEARER); SMTPX_TOKEN, if set, is used first')
             [CompletionResult]::new('--token-command', '--token-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the OAuth 2.0 access token; SMTPX_TOKEN, if set, is used first')
-            [CompletionResult]::new('--mech', '--mech', [CompletionResultType]::ParameterName, 'SASL mechanism [default: auto, or the profile''s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection')
+            [CompletionResult]::new('--mech', '--mech', [CompletionResultType]::ParameterName, 'SASL mechanism [default: auto, or a --profile''s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Take server, port, tls, user, password source, from, ehlo, ca-file and mech from this [profiles.NAME] of the config file; command-line flags override each of them')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: $XDG_CONFIG_HOME/smtpx/config.toml, else ~/.config/smtpx/config.toml]')
             [CompletionResult]::new('--ehlo', '--ehlo', [CompletionResultType]::ParameterName, 'Name to announce in EHLO/HELO (default: this machine''s host name)')
@@ -208,6 +251,7 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
         'smtpx;help' {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Compose a message (or take one as it is) and deliver it, explaining every refusal')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Watch a whole SMTP session, every reply annotated with what it means')
+            [CompletionResult]::new('probe-ports', 'probe-ports', [CompletionResultType]::ParameterValue, 'See which of 25, 465 and 587 accept SMTP on a host, how (TLS, AUTH), and whether it is safe')
             [CompletionResult]::new('test-auth', 'test-auth', [CompletionResultType]::ParameterValue, 'Check credentials on a submission server, with the mechanisms and the reply explained')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Decode a reply code, an enhanced status code or a bounce line, offline')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (for packagers and the repository)')
@@ -218,6 +262,9 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
             break
         }
         'smtpx;help;trace' {
+            break
+        }
+        'smtpx;help;probe-ports' {
             break
         }
         'smtpx;help;test-auth' {

@@ -25,6 +25,9 @@ _smtpx() {
             smtpx,help)
                 cmd="smtpx__subcmd__help"
                 ;;
+            smtpx,probe-ports)
+                cmd="smtpx__subcmd__probe__subcmd__ports"
+                ;;
             smtpx,send)
                 cmd="smtpx__subcmd__send"
                 ;;
@@ -43,6 +46,9 @@ _smtpx() {
             smtpx__subcmd__help,help)
                 cmd="smtpx__subcmd__help__subcmd__help"
                 ;;
+            smtpx__subcmd__help,probe-ports)
+                cmd="smtpx__subcmd__help__subcmd__probe__subcmd__ports"
+                ;;
             smtpx__subcmd__help,send)
                 cmd="smtpx__subcmd__help__subcmd__send"
                 ;;
@@ -59,7 +65,7 @@ _smtpx() {
 
     case "${cmd}" in
         smtpx)
-            opts="-h -V --help --version send trace test-auth explain generate help"
+            opts="-h -V --help --version send trace probe-ports test-auth explain generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,7 +115,7 @@ _smtpx() {
             return 0
             ;;
         smtpx__subcmd__help)
-            opts="send trace test-auth explain generate help"
+            opts="send trace probe-ports test-auth explain generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +170,20 @@ _smtpx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smtpx__subcmd__help__subcmd__probe__subcmd__ports)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smtpx__subcmd__help__subcmd__send)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -199,6 +219,80 @@ _smtpx() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smtpx__subcmd__probe__subcmd__ports)
+            opts="-4 -6 -q -v -p -h -V --ports --mx --require --ipv4 --ipv6 --ehlo --connect-timeout --timeout --local-addr --dns-server --ca-file --insecure --sni --client-cert --client-key --json --quiet --verbose --color --port --tls --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ehlo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls)
+                    COMPREPLY=($(compgen -W "auto starttls implicit opportunistic none" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -515,7 +609,7 @@ _smtpx() {
             return 0
             ;;
         smtpx__subcmd__trace)
-            opts="-p -4 -6 -q -v -h -V --from --rcpt --quit-after --send --all-mx --port --ipv4 --ipv6 --ehlo --connect-timeout --timeout --local-addr --dns-server --tls --ca-file --insecure --sni --client-cert --client-key --json --quiet --verbose --color --help --version"
+            opts="-u -p -4 -6 -q -v -h -V --from --rcpt --quit-after --send --all-mx --user --password-file --password-command --token-file --token-command --mech --force-mech --allow-plaintext-auth --port --ipv4 --ipv6 --ehlo --connect-timeout --timeout --local-addr --dns-server --tls --ca-file --insecure --sni --client-cert --client-key --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -531,6 +625,34 @@ _smtpx() {
                     ;;
                 --quit-after)
                     COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt data" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mech)
+                    COMPREPLY=($(compgen -W "auto plain login cram-md5 scram-sha-1 scram-sha-256 scram-sha-256-plus xoauth2 oauthbearer external" -- "${cur}"))
                     return 0
                     ;;
                 --port)

@@ -107,7 +107,7 @@ pub struct AuthArgs {
     /// is used first.
     #[arg(long, value_name = "CMD")]
     pub token_command: Option<String>,
-    /// SASL mechanism [default: auto, or the profile's mech]. test-auth also takes `all`: each
+    /// SASL mechanism [default: auto, or a --profile's mech]. test-auth also takes `all`: each
     /// advertised mechanism smtpx supports, in its own connection.
     #[arg(long, value_enum, value_name = "MECH")]
     pub mech: Option<MechArg>,

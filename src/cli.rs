@@ -28,6 +28,10 @@ pub enum Command {
     /// Watch a whole SMTP session, every reply annotated with what it means.
     #[command(after_long_help = TRACE_HELP)]
     Trace(Box<TraceArgs>),
+    /// See which of 25, 465 and 587 accept SMTP on a host, how (TLS, AUTH), and whether it is
+    /// safe.
+    #[command(after_long_help = crate::commands::probe_ports::HELP)]
+    ProbePorts(Box<crate::commands::probe_ports::ProbePortsArgs>),
     /// Check credentials on a submission server, with the mechanisms and the reply explained.
     #[command(after_long_help = TEST_AUTH_HELP)]
     TestAuth(Box<crate::commands::test_auth::TestAuthArgs>),
@@ -68,6 +72,7 @@ const TRACE_HELP: &str = "\
 Examples:
   smtpx trace bob@example.com               MX lookup, then the session up to RCPT TO
   smtpx trace mail.example.com:587 --quit-after tls
+  smtpx trace smtp.example.com:587 --user alice        ... STARTTLS, AUTH (password prompted)
   smtpx trace smtp.example.com --send --from me@example.org --rcpt me@example.org
   smtpx trace bob@example.com --json | jq .result
 
@@ -223,7 +228,7 @@ pub enum Stage {
     Ehlo,
     /// After STARTTLS and the second EHLO.
     Tls,
-    /// After authentication (none is attempted by trace yet, so the same as tls).
+    /// After AUTH, when --user (or --mech) asks for it; without, the same as tls.
     Auth,
     /// After MAIL FROM.
     Mail,
@@ -255,6 +260,10 @@ pub struct TraceArgs {
     /// On a connection failure, go on to the next MX host, as an MTA would.
     #[arg(long)]
     pub all_mx: bool,
+    // With --user or --mech, AUTH after TLS (and auth becomes the default last stage for a
+    // HOST target).
+    #[command(flatten)]
+    pub auth: crate::account::AuthArgs,
     #[command(flatten)]
     pub connect: ConnectArgs,
     #[command(flatten)]

@@ -4,6 +4,7 @@
 
 pub mod explain;
 pub mod generate;
+pub mod probe_ports;
 pub mod send;
 pub mod test_auth;
 pub mod trace;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Send(args) => send::run(*args),
         Command::Trace(args) => trace::run(*args),
+        Command::ProbePorts(args) => probe_ports::run(*args),
         Command::TestAuth(args) => test_auth::run(*args),
         Command::Explain(args) => explain::run(args),
         Command::Generate(args) => generate::run(args),

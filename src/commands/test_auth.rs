@@ -488,7 +488,7 @@ fn test_all(
     match first_error {
         None => Ok(()),
         Some(err) => Err(anyhow::Error::new(err)
-            .context(format!("{failed} of {tried} mechanisms tried failed; the first"))),
+            .context(format!("{failed} of {} failed; the first", tried_count(tried)))),
     }
 }
 
@@ -699,12 +699,15 @@ fn render_table<W: Write>(out: &mut W, palette: Palette, report: &Report) -> std
     match (tried, ok) {
         (0, _) => Ok(()),
         (t, o) if t == o => {
-            verdict(out, palette, true, &format!("{o} of {t} mechanisms tried succeeded"))
+            verdict(out, palette, true, &format!("{o} of {} succeeded", tried_count(t)))
         }
-        (t, o) => {
-            verdict(out, palette, false, &format!("{} of {t} mechanisms tried failed", t - o))
-        }
+        (t, o) => verdict(out, palette, false, &format!("{} of {} failed", t - o, tried_count(t))),
     }
+}
+
+/// `1 mechanism tried`, `3 mechanisms tried`.
+fn tried_count(n: usize) -> String {
+    format!("{n} mechanism{} tried", if n == 1 { "" } else { "s" })
 }
 
 /// The MEANING column: the basic code's meaning, the enhanced code's title when it adds

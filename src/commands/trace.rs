@@ -2,8 +2,9 @@
 //!
 //! The plan (target, recipient, stages, TLS policy) is fixed before connecting. For an address
 //! the domain's MX hosts are looked up and tried in preference order; the session then walks the
-//! stages — connect, banner, EHLO, STARTTLS, MAIL, RCPT, DATA — and stops at `--quit-after`, at
-//! the first refusal, or at the first error, always ending with QUIT when the session allows it.
+//! stages — connect, banner, EHLO, STARTTLS, AUTH (with `--user`), MAIL, RCPT, DATA — and stops
+//! at `--quit-after`, at the first refusal, or at the first error, always ending with QUIT when
+//! the session allows it. AUTH follows [`crate::account`]'s policy, as `test-auth` does.
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -11,6 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use serde_json::{Value, json};
 
+use crate::account::{self, AuthPlan, PlanContext};
 use crate::cli::{Stage, TlsMode, TraceArgs};
 use crate::dns::{self, DnsOptions, MailRoute, NullMx};
 use crate::exit::Exit;
@@ -37,6 +39,8 @@ pub struct TracePlan {
     pub tls_mode: TlsMode,
     pub session: SessionConfig,
     pub dns: DnsOptions,
+    /// Credentials, obtained at plan time, when `--user` or `--mech` asked for AUTH.
+    pub auth: Option<AuthPlan>,
 }
 
 impl TracePlan {
@@ -54,7 +58,20 @@ impl TracePlan {
             (Target::Host { port: Some(p), .. }, None) => *p,
             _ => 25,
         };
-        let default_stage = if rcpt.is_some() { Stage::Rcpt } else { Stage::Tls };
+        let mut tls = plan::tls_params(&args.tls)?;
+        let wants_auth = args.auth.user.is_some() || args.auth.mech.is_some();
+        let auth = if wants_auth {
+            let context =
+                PlanContext { client_certificate: tls.identity.is_some(), allow_all: false };
+            Some(AuthPlan::from_args(&args.auth, None, context)?)
+        } else {
+            None
+        };
+        let default_stage = match (&rcpt, &auth) {
+            (Some(_), _) => Stage::Rcpt,
+            (None, Some(_)) => Stage::Auth,
+            (None, None) => Stage::Tls,
+        };
         let last_stage =
             if args.send { Stage::Data } else { args.quit_after.unwrap_or(default_stage) };
         if rcpt.is_none() && last_stage >= Stage::Rcpt {
@@ -63,7 +80,6 @@ impl TracePlan {
                 "add --rcpt ADDRESS, or trace an address instead of a host",
             ));
         }
-        let mut tls = plan::tls_params(&args.tls)?;
         if args.tls.tls == TlsMode::Opportunistic {
             tls.opportunistic = true;
         }
@@ -78,6 +94,7 @@ impl TracePlan {
             tls_mode: args.tls.tls,
             session: plan::session_config(&args.connect, tls)?,
             dns: plan::dns_options(&args.connect)?,
+            auth,
         })
     }
 
@@ -212,7 +229,12 @@ fn session(
         Ok(Ended::Completed) => {
             client.quit()?;
         }
-        Err(Error::Rejected { .. }) => {
+        Err(
+            Error::Rejected { .. }
+            | Error::Auth(_)
+            | Error::PlaintextAuth { .. }
+            | Error::NoMechanism { .. },
+        ) => {
             // The refusal is what the user needs to hear; a server that hangs up instead of
             // answering QUIT must not replace it with a network error.
             let _ = client.quit();
@@ -275,7 +297,15 @@ fn stages(
     }
     outcome.ehlo = client.ehlo_info().cloned();
     starttls(plan, client, outcome)?;
-    if reached(outcome, Stage::Tls) || reached(outcome, Stage::Auth) {
+    if reached(outcome, Stage::Tls) {
+        return Ok(Ended::Completed);
+    }
+    if let Some(auth) = &plan.auth {
+        let done = account::login(client, auth)?;
+        let reply = expect_positive(done.reply, &format!("AUTH {}", done.mechanism), outcome)?;
+        outcome.summary = format!("authenticated with {} ({})", done.mechanism, reply.short());
+    }
+    if reached(outcome, Stage::Auth) {
         return Ok(Ended::Completed);
     }
     envelope(plan, client, outcome)

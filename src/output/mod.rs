@@ -4,6 +4,7 @@
 pub mod annotate;
 pub mod json;
 pub mod palette;
+pub mod probe;
 pub mod progress;
 pub mod report;
 pub mod sanitize;

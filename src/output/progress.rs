@@ -1,8 +1,79 @@
-//! The progress bar for sending a large message: on stderr, only when stderr is a terminal,
-//! never with `-q`, and only for messages big enough to take a while. It is cleared when done,
-//! so what remains on the screen is the report.
+//! Progress on stderr (indicatif): live status lines while work runs concurrently (one spinner
+//! line per task, e.g. one per probed port), and the byte bar of a large message being sent.
+//!
+//! Only on a terminal: the caller decides once ([`LiveStatus::new`]); a disabled status takes the
+//! same code path and draws nothing, so piped or redirected output never carries escape codes.
+//! Text passed in is sanitized here, since callers may quote a host name from DNS. It must not
+//! touch stdout, where reports and JSON go.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::sanitize::terminal_safe;
+
+/// A set of live status lines, or nothing when disabled.
+pub struct LiveStatus {
+    multi: Option<MultiProgress>,
+}
+
+impl LiveStatus {
+    /// Draws on stderr when `enabled` (stderr is a terminal and the user did not ask for quiet).
+    pub fn new(enabled: bool) -> LiveStatus {
+        let multi = enabled
+            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10)));
+        LiveStatus { multi }
+    }
+
+    /// A status that draws nothing (tests, pipes).
+    pub fn disabled() -> LiveStatus {
+        LiveStatus { multi: None }
+    }
+
+    /// Adds a line labelled `label` (e.g. `127.0.0.1:587`).
+    pub fn line(&self, label: &str) -> StatusLine {
+        let Some(multi) = &self.multi else { return StatusLine { bar: None } };
+        let style = ProgressStyle::with_template("{spinner} {prefix:.bold} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let bar = multi.add(ProgressBar::new_spinner().with_style(style));
+        bar.set_prefix(terminal_safe(label));
+        bar.enable_steady_tick(Duration::from_millis(120));
+        StatusLine { bar: Some(bar) }
+    }
+
+    /// Removes every line, so the report printed next starts on a clean screen.
+    pub fn clear(&self) {
+        if let Some(multi) = &self.multi {
+            let _ = multi.clear();
+        }
+    }
+}
+
+/// One task's live line. Cheap to share across a thread boundary by reference.
+pub struct StatusLine {
+    bar: Option<ProgressBar>,
+}
+
+impl StatusLine {
+    /// A line that draws nothing.
+    pub fn hidden() -> StatusLine {
+        StatusLine { bar: None }
+    }
+
+    /// Shows what the task is doing now.
+    pub fn set(&self, text: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(terminal_safe(text));
+        }
+    }
+
+    /// Shows the outcome and stops the spinner.
+    pub fn finish(&self, text: &str) {
+        if let Some(bar) = &self.bar {
+            bar.finish_with_message(terminal_safe(text));
+        }
+    }
+}
 
 /// Messages smaller than this go out too fast for a bar to help.
 pub const THRESHOLD: u64 = 1024 * 1024;

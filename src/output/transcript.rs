@@ -142,7 +142,9 @@ pub fn certificate_line(cert: &crate::smtp::tls::certificate::CertificateSummary
         .unwrap_or_else(|| cert.issuer.clone());
     let date = cert.not_after.split(' ').next().unwrap_or(&cert.not_after).to_string();
     let when = if cert.days_left < 0 {
-        format!("expired {date} ({} days ago)", -cert.days_left)
+        // Counted as the trust verdict counts them (whole days since), so both lines agree.
+        let days_ago = (crate::smtp::tls::now_unix() - cert.not_after_unix).div_euclid(86_400);
+        format!("expired {date} ({days_ago} days ago)")
     } else {
         format!("expires {date} ({} days)", cert.days_left)
     };

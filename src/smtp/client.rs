@@ -7,7 +7,7 @@
 
 use std::io::Read;
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::command::Command;
 use super::data::DotStuffer;
@@ -81,6 +81,13 @@ impl<'o> Client<'o> {
     /// The TLS facts, once TLS is up.
     pub fn tls_info(&self) -> Option<&TlsInfo> {
         self.tls.as_ref()
+    }
+
+    /// Changes the reply timeout for the rest of the session (see
+    /// [`Transport::set_reply_timeout`]); a zero duration is raised to one millisecond, since
+    /// sockets refuse a zero timeout.
+    pub fn set_reply_timeout(&mut self, timeout: Duration) -> Result<(), Error> {
+        self.transport.set_reply_timeout(timeout.max(Duration::from_millis(1)))
     }
 
     /// True when the session runs over TLS.

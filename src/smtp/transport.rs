@@ -302,6 +302,16 @@ impl Transport {
         self.reply_timeout
     }
 
+    /// Changes the bound on each later reply (and on writes). `probe-ports` waits a short while
+    /// for a banner before it tries implicit TLS, then restores the user's timeout.
+    pub fn set_reply_timeout(&mut self, timeout: Duration) -> Result<(), Error> {
+        self.socket
+            .set_write_timeout(Some(timeout))
+            .map_err(|source| Error::Io { during: "setting a timeout".into(), source })?;
+        self.reply_timeout = timeout;
+        Ok(())
+    }
+
     /// The raw socket, e.g. to shut it down.
     pub fn socket(&self) -> &TcpStream {
         &self.socket

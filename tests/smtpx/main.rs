@@ -7,6 +7,7 @@ mod support;
 mod cli;
 mod explain;
 mod interop;
+mod probe_ports;
 mod send;
 mod test_auth;
 mod trace;

@@ -754,6 +754,54 @@ fn the_password_appears_in_no_output_mode() {
     }
 }
 
+// ---- trace --quit-after auth ----
+
+fn trace(server: &ScriptedServer, extra: &[&str]) -> Run {
+    let target = format!("localhost:{}", server.port());
+    let ca = data_file("ca.pem");
+    let mut args = vec!["trace", &target, "--ehlo", "client.test", "-4", "--ca-file", &ca];
+    args.extend_from_slice(&["--tls", "starttls", "-u", "alice"]);
+    args.extend_from_slice(extra);
+    smtpx_with(&args, &password_env(), None)
+}
+
+#[test]
+fn trace_with_a_user_stops_after_auth() {
+    let server = plain_session();
+    let run = trace(&server, &[]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("C: AUTH PLAIN <redacted>\n"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("✓ authenticated with PLAIN (235 2.7.0)\n"), "{}", run.stdout);
+    assert!(!leaked(&run.stdout), "{}", run.stdout);
+}
+
+#[test]
+fn trace_authenticates_before_the_envelope() {
+    let initial = b64(format!("\0alice\0{PASSWORD}"));
+    let server = ScriptedServer::one(session(
+        "PLAIN",
+        vec![
+            expect(&format!("AUTH PLAIN {initial}")),
+            send("235 2.7.0 Authentication successful"),
+            expect("MAIL FROM:<alice@example.org>"),
+            send("250 2.1.0 Ok"),
+            expect("RCPT TO:<bob@example.com>"),
+            send("250 2.1.5 Ok"),
+        ],
+    ));
+    let run = trace(&server, &["--from", "alice@example.org", "--rcpt", "bob@example.com"]);
+    run.assert_code(0);
+    assert!(run.stdout.ends_with("✓ recipient accepted (250 2.1.5)\n"), "{}", run.stdout);
+}
+
+#[test]
+fn trace_auth_refused_exits_77() {
+    let server = ScriptedServer::one(session("PLAIN", vec![Step::Discard, refused_535()]));
+    let run = trace(&server, &["--quit-after", "auth"]);
+    run.assert_code(77);
+    assert!(run.stdout.ends_with("✗ AUTH PLAIN refused (535 5.7.8)\n"), "{}", run.stdout);
+}
+
 // ---- interop: Postfix + Dovecot on loopback (scripts/interop/setup.sh) ----
 
 /// The rig's submission (STARTTLS) and smtps (implicit TLS) ports with their --tls mode.
@@ -833,4 +881,29 @@ fn interop_no_auth_in_clear_on_the_auth_before_tls_port() {
     let run = rig_test_auth(&rig, &port, "none", "plain", &rig.password);
     run.assert_code(77);
     assert!(run.stderr.contains("without TLS"), "{}", run.stderr);
+}
+
+#[test]
+fn interop_trace_logs_in_on_the_submission_port() {
+    let Some(rig) = rig() else { return };
+    let target = format!("{}:{}", rig.host, rig.submission_port);
+    let args = [
+        "trace",
+        &target,
+        "--tls",
+        "starttls",
+        "--ca-file",
+        &rig.ca,
+        "--ehlo",
+        "client.smtpx.test",
+        "-u",
+        &rig.user,
+    ];
+    let run = smtpx_with(&args, &[("SMTPX_PASSWORD", &rig.password)], None);
+    run.assert_code(0);
+    assert!(
+        run.stdout.ends_with("✓ authenticated with SCRAM-SHA-256 (235 2.7.0)\n"),
+        "{}",
+        run.stdout
+    );
 }
