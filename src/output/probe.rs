@@ -425,6 +425,7 @@ mod tests {
             trusted: true,
             verdict: "trusted".into(),
             notes: Vec::new(),
+            end_point: None,
         });
         r.trust = Some(TrustVerdict::Trusted);
         r.ehlo_after_tls =
