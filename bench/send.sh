@@ -82,6 +82,19 @@ for smtpx in ("smtpx (compose)", "smtpx --raw"):
         print(f"  {smtpx:16} / {tool:5} = {ratio:5.3f}  (target <= {target}: {verdict})")
 EOF
 
+# Under 5 ms hyperfine cannot subtract the shell's start-up precisely; the same commands
+# without a shell (msmtp needs one for its < redirection, so it is left out) cross-check.
+echo
+echo "-- cross-check without a shell (hyperfine -N)"
+hyperfine -N --style basic --warmup 5 --runs "$RUNS" --export-json "$work/small-n.json" \
+    -n "smtpx (compose)" "$smtpx_compose" -n "smtpx --raw" "$smtpx_raw" \
+    -n swaks "$swaks_cmd" -n curl "$curl_cmd" >/dev/null
+python3 - "$work/small-n.json" <<'EOF2'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"  {r['command']:16} {r['mean'] * 1000:8.2f} ms  ± {r['stddev'] * 1000:.2f}")
+EOF2
+
 # ---------------------------------------------------------------------------------------------
 echo
 echo "== 2. a ${BIG_MB} MB attachment: peak RSS and wall time"
