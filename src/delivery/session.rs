@@ -9,7 +9,7 @@
 
 use std::io::Read;
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::params::{self, Needs, Negotiated};
 use super::{AuthSummary, DeliveryPlan, Failure, Outgoing, Progress, SessionReport, queue_id};
@@ -24,6 +24,11 @@ use crate::smtp::{Client, Error, Reply};
 /// BDAT chunk size: large enough that round trips do not matter, small enough to stay a small
 /// part of the memory budget (two chunks are held at a time).
 pub const BDAT_CHUNK: usize = 1024 * 1024;
+
+/// RFC 5321 §4.5.3.2.6: wait at least 10 minutes for the reply to the end of the message (and
+/// while sending it). Giving up sooner risks a duplicate: the server may take the message after
+/// the client has stopped listening.
+const DATA_TERMINATION: Duration = Duration::from_secs(600);
 
 /// One attempt to hand some recipients' copy of the message to one host.
 pub(super) struct Attempt<'a> {
@@ -119,11 +124,14 @@ impl Attempt<'_> {
         state.in_transaction = true;
         let data = self.envelope(client, state, &negotiated, info.pipelining(), !bdat)?;
         self.check_recipients(client, state)?;
+        let normal = self.plan.session.connect.reply_timeout;
+        client.set_reply_timeout(normal.max(DATA_TERMINATION)).map_err(Failure::Session)?;
         let reply = if bdat {
             self.send_bdat(client, reader, progress)?
         } else {
             self.send_data(client, state, data, reader, progress)?
         };
+        client.set_reply_timeout(normal).map_err(Failure::Session)?;
         state.report.final_reply = Some(reply.clone());
         let reply = positive(client, reply, "the message")?;
         state.in_transaction = false;

@@ -56,19 +56,24 @@ pub fn run(args: SendArgs) -> Result<Exit> {
     let mut saved = None;
     let result = result.map_err(|error| keep_message(&plan, &outcome, error, &mut saved));
     let mut out = printer.into_inner();
-    if json {
+    let written = if json {
         let doc = document::document(&plan, &outcome, &recorder.events, &result, saved.as_deref());
-        jsonout::print(&mut out, &doc)?;
+        jsonout::print(&mut out, &doc)
     } else if verbosity != Verbosity::Quiet {
         let facts = ReportFacts {
             outcome: &outcome,
             size: plan.message.size(),
             default_from: plan.default_from.as_deref(),
         };
-        report::render(&mut out, palette, facts)?;
-    }
-    out.flush()?;
-    result.map(|()| Exit::Ok).map_err(Into::into)
+        report::render(&mut out, palette, facts)
+    } else {
+        Ok(())
+    };
+    // A delivery error matters more than a closed stdout; a delivered message's report that
+    // cannot be written is still an error (exit 74), since a script may depend on it.
+    result?;
+    written.and_then(|()| out.flush()).context("writing the report")?;
+    Ok(Exit::Ok)
 }
 
 /// Saves an undelivered message that exists nowhere else, and says so in the error.
