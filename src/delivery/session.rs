@@ -81,6 +81,9 @@ impl Attempt<'_> {
                 state.report.address = Some(client.peer());
                 let result = self.transaction(&mut client, &mut state, progress);
                 state.report.tls = client.tls_info().cloned();
+                if state.report.ehlo.is_none() {
+                    state.report.ehlo = client.ehlo_info().cloned();
+                }
                 end(&mut client, &result, &state);
                 result.err()
             }
