@@ -6,6 +6,7 @@ pub mod explain;
 pub mod generate;
 pub mod probe_ports;
 pub mod test_auth;
+pub mod tls_policy;
 pub mod trace;
 
 use std::io::IsTerminal;

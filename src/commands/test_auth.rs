@@ -18,6 +18,7 @@ use anyhow::Result;
 use clap::Args;
 use serde_json::{Value, json};
 
+use super::tls_policy::{TlsPolicy, Upgrade};
 use crate::account::{self, AuthArgs, AuthPlan, MechChoice, PlanContext, ProfileArgs};
 use crate::cli::{ConnectArgs, OutputArgs, TlsArgs, TlsMode};
 use crate::dns::{self, DnsOptions};
@@ -116,14 +117,9 @@ impl TestAuthPlan {
         })
     }
 
-    /// Implicit TLS: asked for, or `auto` on port 465 (RFC 8314 §3.3). Same rule as trace.
-    fn implicit_tls(&self) -> bool {
-        self.tls_mode == TlsMode::Implicit || (self.tls_mode == TlsMode::Auto && self.port == 465)
-    }
-
-    /// STARTTLS must succeed: asked for, or `auto` on the submission port 587.
-    fn starttls_required(&self) -> bool {
-        self.tls_mode == TlsMode::Starttls || (self.tls_mode == TlsMode::Auto && self.port == 587)
+    /// The TLS policy for this destination (the rules of `trace`).
+    fn tls(&self) -> TlsPolicy {
+        TlsPolicy { mode: self.tls_mode, port: self.port }
     }
 }
 
@@ -343,14 +339,14 @@ struct Seen {
 
 /// Up to the last EHLO: implicit TLS, banner, EHLO, STARTTLS per the policy, EHLO again.
 fn open(plan: &TestAuthPlan, client: &mut Client<'_>) -> Result<Seen, Error> {
-    if plan.implicit_tls() {
+    if plan.tls().implicit() {
         client.implicit_tls()?;
     }
     positive(client.banner()?, "banner")?;
     positive(client.ehlo()?, "EHLO")?;
     let advertised =
         |client: &Client<'_>| client.ehlo_info().map(EhloInfo::auth_mechanisms).unwrap_or_default();
-    if plan.implicit_tls() {
+    if plan.tls().implicit() {
         return Ok(Seen { before: None, after: Some(advertised(client)) });
     }
     let before = Some(advertised(client));
@@ -369,40 +365,9 @@ fn positive(reply: Reply, what: &str) -> Result<Reply, Error> {
     Err(Error::Rejected { command: what.to_string(), reply })
 }
 
-/// STARTTLS per the policy (the rules of `trace`); true when TLS is now up.
+/// STARTTLS per the policy; true when TLS is now up.
 fn starttls(plan: &TestAuthPlan, client: &mut Client<'_>) -> Result<bool, Error> {
-    if plan.tls_mode == TlsMode::None {
-        return Ok(false);
-    }
-    let required = plan.starttls_required();
-    let why = if plan.tls_mode == TlsMode::Starttls { "--tls starttls" } else { "port 587" };
-    if !client.ehlo_info().is_some_and(EhloInfo::starttls) {
-        if required {
-            return Err(Error::TlsUnavailable {
-                reason: format!(
-                    "{} does not offer STARTTLS, and TLS is required here ({why}); \
-                     stopping before AUTH",
-                    client.host()
-                ),
-            });
-        }
-        client.emit(Event::Note("STARTTLS not offered; continuing without TLS".into()));
-        return Ok(false);
-    }
-    let reply = client.starttls()?;
-    if reply.code == 220 {
-        return Ok(true);
-    }
-    if required {
-        return Err(Error::TlsUnavailable {
-            reason: format!(
-                "the server refused STARTTLS ({}), and TLS is required here ({why})",
-                reply.short()
-            ),
-        });
-    }
-    client.emit(Event::Note("STARTTLS refused; continuing without TLS".into()));
-    Ok(false)
+    Ok(plan.tls().starttls(client, "AUTH")? == Upgrade::Done)
 }
 
 /// Notes the mechanisms advertised before and after TLS, and warns when a password mechanism

@@ -20,7 +20,7 @@ use super::sanitize::{escape_bytes, terminal_safe};
 pub enum Annotate {
     /// Every reply (trace: the point is to understand the session).
     All,
-    /// Only replies that are not a plain success (send -v).
+    /// Only refusals, 4xx and 5xx (send -v, test-auth -v).
     Failures,
 }
 
@@ -93,7 +93,7 @@ impl<W: Write> TranscriptPrinter<W> {
             let _ = writeln!(self.out, "{text}");
         }
         self.raw(raw);
-        if self.annotate == Annotate::All || !reply.is_positive() {
+        if self.annotate == Annotate::All || reply.is_negative() {
             let text = format!("   ↳ {}", terminal_safe(&annotate::annotation(reply)));
             self.line(Role::Dim, &text);
         }
