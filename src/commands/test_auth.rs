@@ -16,17 +16,14 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::Args;
-use serde_json::{Value, json};
 
+use super::tls_policy::{TlsPolicy, Upgrade};
 use crate::account::{self, AuthArgs, AuthPlan, MechChoice, PlanContext, ProfileArgs};
 use crate::cli::{ConnectArgs, OutputArgs, TlsArgs, TlsMode};
 use crate::dns::{self, DnsOptions};
 use crate::exit::{Classify, Exit};
 use crate::output::Verbosity;
-use crate::output::annotate;
 use crate::output::json as jsonout;
-use crate::output::palette::{Palette, Role};
-use crate::output::sanitize::terminal_safe;
 use crate::output::transcript::{Annotate, TranscriptPrinter};
 use crate::plan::{self, PlanError};
 use crate::smtp::auth::AuthOutcome;
@@ -34,7 +31,10 @@ use crate::smtp::event::{Event, Observer, Recorder, Tee};
 use crate::smtp::extension::EhloInfo;
 use crate::smtp::sasl::{Mechanism, OAuthError};
 use crate::smtp::tls::TlsInfo;
-use crate::smtp::{Client, Error, Reply, SessionConfig, codes};
+use crate::smtp::{Client, Error, Reply, SessionConfig};
+
+mod report;
+use report::{document, render, tried_count};
 
 /// The port when neither SERVER, `--port` nor the profile names one: submission (RFC 6409),
 /// where AUTH lives; port 25 rarely offers it.
@@ -116,14 +116,9 @@ impl TestAuthPlan {
         })
     }
 
-    /// Implicit TLS: asked for, or `auto` on port 465 (RFC 8314 §3.3). Same rule as trace.
-    fn implicit_tls(&self) -> bool {
-        self.tls_mode == TlsMode::Implicit || (self.tls_mode == TlsMode::Auto && self.port == 465)
-    }
-
-    /// STARTTLS must succeed: asked for, or `auto` on the submission port 587.
-    fn starttls_required(&self) -> bool {
-        self.tls_mode == TlsMode::Starttls || (self.tls_mode == TlsMode::Auto && self.port == 587)
+    /// The TLS policy for this destination (the rules of `trace`).
+    fn tls(&self) -> TlsPolicy {
+        TlsPolicy { mode: self.tls_mode, port: self.port }
     }
 }
 
@@ -343,14 +338,14 @@ struct Seen {
 
 /// Up to the last EHLO: implicit TLS, banner, EHLO, STARTTLS per the policy, EHLO again.
 fn open(plan: &TestAuthPlan, client: &mut Client<'_>) -> Result<Seen, Error> {
-    if plan.implicit_tls() {
+    if plan.tls().implicit() {
         client.implicit_tls()?;
     }
     positive(client.banner()?, "banner")?;
     positive(client.ehlo()?, "EHLO")?;
     let advertised =
         |client: &Client<'_>| client.ehlo_info().map(EhloInfo::auth_mechanisms).unwrap_or_default();
-    if plan.implicit_tls() {
+    if plan.tls().implicit() {
         return Ok(Seen { before: None, after: Some(advertised(client)) });
     }
     let before = Some(advertised(client));
@@ -369,40 +364,9 @@ fn positive(reply: Reply, what: &str) -> Result<Reply, Error> {
     Err(Error::Rejected { command: what.to_string(), reply })
 }
 
-/// STARTTLS per the policy (the rules of `trace`); true when TLS is now up.
+/// STARTTLS per the policy; true when TLS is now up.
 fn starttls(plan: &TestAuthPlan, client: &mut Client<'_>) -> Result<bool, Error> {
-    if plan.tls_mode == TlsMode::None {
-        return Ok(false);
-    }
-    let required = plan.starttls_required();
-    let why = if plan.tls_mode == TlsMode::Starttls { "--tls starttls" } else { "port 587" };
-    if !client.ehlo_info().is_some_and(EhloInfo::starttls) {
-        if required {
-            return Err(Error::TlsUnavailable {
-                reason: format!(
-                    "{} does not offer STARTTLS, and TLS is required here ({why}); \
-                     stopping before AUTH",
-                    client.host()
-                ),
-            });
-        }
-        client.emit(Event::Note("STARTTLS not offered; continuing without TLS".into()));
-        return Ok(false);
-    }
-    let reply = client.starttls()?;
-    if reply.code == 220 {
-        return Ok(true);
-    }
-    if required {
-        return Err(Error::TlsUnavailable {
-            reason: format!(
-                "the server refused STARTTLS ({}), and TLS is required here ({why})",
-                reply.short()
-            ),
-        });
-    }
-    client.emit(Event::Note("STARTTLS refused; continuing without TLS".into()));
-    Ok(false)
+    Ok(plan.tls().starttls(client, "AUTH")? == Upgrade::Done)
 }
 
 /// Notes the mechanisms advertised before and after TLS, and warns when a password mechanism
@@ -599,179 +563,4 @@ fn try_in_new_session(
         let _ = client.quit();
     }
     result
-}
-
-/// The text after the session: the verdict for one mechanism, or the table for `--mech all`.
-fn render<W: Write>(
-    out: &mut W,
-    palette: Palette,
-    verbosity: Verbosity,
-    plan: &TestAuthPlan,
-    report: &Report,
-) -> std::io::Result<()> {
-    if plan.auth.choice == MechChoice::All {
-        return render_table(out, palette, report);
-    }
-    let Some(attempt) = report.attempts.first() else { return Ok(()) };
-    let who = match &plan.auth.user {
-        Some(user) if attempt.mechanism != Mechanism::External.name() => user.clone(),
-        _ => "the client certificate's identity".to_string(),
-    };
-    let mech = &attempt.mechanism;
-    let (ok, text) = match &attempt.outcome {
-        Outcome::Success(reply) => {
-            (true, format!("authenticated as {who} with {mech} ({})", reply_text(reply)))
-        }
-        Outcome::Refused { reply, .. } => {
-            (false, format!("{mech} authentication refused for {who} ({})", reply_text(reply)))
-        }
-        Outcome::Failed { message, .. } => (false, format!("{mech} failed for {who}: {message}")),
-        Outcome::Skipped(_) | Outcome::Unsupported => return Ok(()),
-    };
-    verdict(out, palette, ok, &text)?;
-    // With -v the transcript has already explained the reply, right under it.
-    if let (Outcome::Refused { reply, .. }, Verbosity::Normal) = (&attempt.outcome, verbosity) {
-        let line = format!("   ↳ {}", terminal_safe(&annotate::annotation(reply)));
-        writeln!(out, "{}", palette.paint(Role::Dim, &line))?;
-    }
-    Ok(())
-}
-
-/// `535 5.7.8 Error: authentication failed`.
-fn reply_text(reply: &Reply) -> String {
-    let message = reply.message();
-    if message.is_empty() { reply.short() } else { format!("{} {message}", reply.short()) }
-}
-
-/// `✓ text` or `✗ text`, as the transcript printer writes its verdicts.
-fn verdict<W: Write>(out: &mut W, palette: Palette, ok: bool, text: &str) -> std::io::Result<()> {
-    let (mark, role) = if ok { ("✓", Role::Good) } else { ("✗", Role::Bad) };
-    writeln!(out, "{}", palette.paint(role, &format!("{mark} {}", terminal_safe(text))))
-}
-
-/// MECHANISM | RESULT | REPLY | MEANING, then the overall verdict.
-fn render_table<W: Write>(out: &mut W, palette: Palette, report: &Report) -> std::io::Result<()> {
-    if report.attempts.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<[String; 4]> = report
-        .attempts
-        .iter()
-        .map(|a| {
-            let (reply, meaning) = match &a.outcome {
-                Outcome::Success(reply) => (reply.short(), meaning(reply, None)),
-                Outcome::Refused { reply, oauth } => {
-                    (reply.short(), meaning(reply, oauth.as_ref()))
-                }
-                Outcome::Failed { phase, message, .. } => {
-                    ("-".into(), format!("[{phase}] {message}"))
-                }
-                Outcome::Skipped(why) => ("-".into(), why.clone()),
-                Outcome::Unsupported => ("-".into(), "smtpx does not implement it".into()),
-            };
-            [terminal_safe(&a.mechanism), a.outcome.word().into(), reply, terminal_safe(&meaning)]
-        })
-        .collect();
-    let header = ["MECHANISM", "RESULT", "REPLY", "MEANING"].map(String::from);
-    let width = |i: usize| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max();
-    let widths = [width(0), width(1), width(2)].map(Option::unwrap_or_default);
-    let pad = |text: &str, w: usize| format!("{text:<w$}");
-    let line = |r: &[String; 4]| {
-        format!(
-            "{}  {}  {}  {}",
-            pad(&r[0], widths[0]),
-            pad(&r[1], widths[1]),
-            pad(&r[2], widths[2]),
-            r[3]
-        )
-    };
-    writeln!(out, "{}", palette.paint(Role::Dim, line(&header).trim_end()))?;
-    for (row, attempt) in rows.iter().zip(&report.attempts) {
-        let role = match attempt.outcome {
-            Outcome::Success(_) => Role::Good,
-            Outcome::Refused { .. } | Outcome::Failed { .. } => Role::Bad,
-            Outcome::Skipped(_) | Outcome::Unsupported => Role::Dim,
-        };
-        writeln!(out, "{}", palette.paint(role, line(row).trim_end()))?;
-    }
-    let tried = report.attempts.iter().filter(|a| a.outcome.tried()).count();
-    let ok = report.attempts.iter().filter(|a| matches!(a.outcome, Outcome::Success(_))).count();
-    match (tried, ok) {
-        (0, _) => Ok(()),
-        (t, o) if t == o => {
-            verdict(out, palette, true, &format!("{o} of {} succeeded", tried_count(t)))
-        }
-        (t, o) => verdict(out, palette, false, &format!("{} of {} failed", t - o, tried_count(t))),
-    }
-}
-
-/// `1 mechanism tried`, `3 mechanisms tried`.
-fn tried_count(n: usize) -> String {
-    format!("{n} mechanism{} tried", if n == 1 { "" } else { "s" })
-}
-
-/// The MEANING column: the basic code's meaning, the enhanced code's title when it adds
-/// something, and the OAuth server's reason.
-fn meaning(reply: &Reply, oauth: Option<&OAuthError>) -> String {
-    let mut text = annotate::code_meaning(reply.code);
-    if let Some(e) = reply.enhanced
-        && e.detail != 0
-        && let Some(detail) = codes::status_detail(e.subject, e.detail)
-        && detail.title != text
-    {
-        text = format!("{text} · {}", detail.title);
-    }
-    if let Some(oauth) = oauth {
-        text = format!("{text} · token: {oauth}");
-    }
-    text
-}
-
-/// The `--json` document: the same facts as the text, with `schema_version`.
-fn document(plan: &TestAuthPlan, events: &[Event], report: &Report, result: &Result<()>) -> Value {
-    let exit = match result {
-        Ok(()) => Exit::Ok,
-        Err(e) => crate::exit::classify(e).map(|c| c.exit()).unwrap_or(Exit::IoErr),
-    };
-    let source = |o: &Option<account::Obtained>| o.as_ref().map(account::Obtained::source);
-    json!({
-        "schema_version": jsonout::SCHEMA_VERSION,
-        "command": "test-auth",
-        "server": { "host": plan.host, "port": plan.port, "address": report.address },
-        "user": plan.auth.user,
-        "credentials": {
-            "password": source(&plan.auth.password),
-            "token": source(&plan.auth.token),
-            "client_certificate": plan.auth.certificate.is_some(),
-        },
-        "mechanism_requested": plan.auth.choice.to_string(),
-        "tls": report.tls,
-        "ehlo": report.ehlo,
-        "auth_mechanisms": { "before_tls": report.before_tls, "after_tls": report.after_tls },
-        "attempts": report.attempts.iter().map(attempt_value).collect::<Vec<_>>(),
-        "events": events.iter().map(jsonout::event).collect::<Vec<_>>(),
-        "result": {
-            "ok": result.is_ok(),
-            "exit_code": exit as u8,
-            "error": result.as_ref().err().map(jsonout::error),
-        },
-    })
-}
-
-fn attempt_value(attempt: &Attempt) -> Value {
-    let mut value = json!({ "mechanism": attempt.mechanism, "result": attempt.outcome.word() });
-    match &attempt.outcome {
-        Outcome::Success(reply) => value["reply"] = jsonout::reply(reply),
-        Outcome::Refused { reply, oauth } => {
-            value["reply"] = jsonout::reply(reply);
-            value["oauth_error"] = json!(oauth);
-        }
-        Outcome::Failed { phase, message, exit } => {
-            value["error"] =
-                json!({ "phase": phase, "message": message, "exit_code": *exit as u8 });
-        }
-        Outcome::Skipped(why) => value["reason"] = json!(why),
-        Outcome::Unsupported => value["reason"] = json!("smtpx does not implement it"),
-    }
-    value
 }

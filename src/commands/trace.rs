@@ -12,6 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use serde_json::{Value, json};
 
+use super::tls_policy::{TlsPolicy, Upgrade};
 use crate::account::{self, AuthPlan, PlanContext};
 use crate::cli::{Stage, TlsMode, TraceArgs};
 use crate::dns::{self, DnsOptions, MailRoute, NullMx};
@@ -98,14 +99,9 @@ impl TracePlan {
         })
     }
 
-    /// Implicit TLS: asked for, or `auto` on port 465 (RFC 8314 §3.3).
-    fn implicit_tls(&self) -> bool {
-        self.tls_mode == TlsMode::Implicit || (self.tls_mode == TlsMode::Auto && self.port == 465)
-    }
-
-    /// STARTTLS must succeed: asked for, or `auto` on the submission port 587.
-    fn starttls_required(&self) -> bool {
-        self.tls_mode == TlsMode::Starttls || (self.tls_mode == TlsMode::Auto && self.port == 587)
+    /// The TLS policy for this destination.
+    fn tls(&self) -> TlsPolicy {
+        TlsPolicy { mode: self.tls_mode, port: self.port }
     }
 }
 
@@ -278,7 +274,7 @@ fn stages(
         outcome.reached = Some(stage);
         stage >= plan.last_stage
     };
-    if plan.implicit_tls() {
+    if plan.tls().implicit() {
         client.implicit_tls()?;
     }
     outcome.summary = format!("connected to {}", client.peer());
@@ -317,32 +313,13 @@ fn starttls(
     client: &mut Client<'_>,
     outcome: &mut TraceOutcome,
 ) -> Result<(), Error> {
-    if plan.implicit_tls() || plan.tls_mode == TlsMode::None {
-        return Ok(());
-    }
-    let offered = client.ehlo_info().is_some_and(EhloInfo::starttls);
-    if !offered {
-        if plan.starttls_required() {
-            return Err(Error::TlsUnavailable {
-                reason: format!(
-                    "{} does not offer STARTTLS, and TLS is required here ({}); stopping before MAIL FROM",
-                    client.host(),
-                    if plan.tls_mode == TlsMode::Starttls { "--tls starttls" } else { "port 587" }
-                ),
-            });
+    match plan.tls().starttls(client, "MAIL FROM") {
+        Ok(Upgrade::Done) => {}
+        Ok(Upgrade::Skipped) => return Ok(()),
+        Err(Error::Rejected { command, reply }) => {
+            return expect_positive(reply, &command, outcome).map(|_| ());
         }
-        client.emit(Event::Note("STARTTLS not offered; continuing without TLS".into()));
-        return Ok(());
-    }
-    let reply = client.starttls()?;
-    if reply.code != 220 {
-        if plan.starttls_required() {
-            return expect_positive(reply, "STARTTLS", outcome)
-                .map(|_| ())
-                .and(Err(Error::TlsUnavailable { reason: "the server refused STARTTLS".into() }));
-        }
-        client.emit(Event::Note("STARTTLS refused; continuing without TLS".into()));
-        return Ok(());
+        Err(e) => return Err(e),
     }
     outcome.summary = "TLS established".into();
     let ehlo = expect_positive(client.ehlo()?, "EHLO", outcome)?;

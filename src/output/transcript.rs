@@ -20,7 +20,7 @@ use super::sanitize::{escape_bytes, terminal_safe};
 pub enum Annotate {
     /// Every reply (trace: the point is to understand the session).
     All,
-    /// Only 4xx and 5xx replies (send -v): a 354 needs no explaining there.
+    /// Only refusals, 4xx and 5xx (send -v, test-auth -v).
     Failures,
 }
 

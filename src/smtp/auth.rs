@@ -81,7 +81,7 @@ pub fn authenticate(
                     Err(reason) => return Err(cancel(client, mechanism, reason)),
                 }
             }
-            235 => return finish(client, session.as_mut(), reply),
+            235 => return finish(session.as_mut(), reply),
             _ => {
                 let oauth_error = session.server_error().cloned();
                 if let Some(e) = &oauth_error {
@@ -95,18 +95,12 @@ pub fn authenticate(
 
 /// After 235: SCRAM must have verified the server's signature, or the server is not who it
 /// claims to be and the session must not be trusted.
-fn finish(
-    client: &mut Client<'_>,
-    session: &mut dyn SaslSession,
-    reply: Reply,
-) -> Result<AuthOutcome, Error> {
+fn finish(session: &mut dyn SaslSession, reply: Reply) -> Result<AuthOutcome, Error> {
     let mechanism = session.mechanism();
     let final_data = reply.lines.first().and_then(|l| BASE64.decode(l.trim()).ok());
     session
         .finish(final_data.as_deref())
         .map_err(|reason| Error::Auth(Box::new(AuthError { mechanism, reason })))?;
-    let user_note = format!("authenticated with {mechanism}");
-    client.emit(Event::Note(user_note));
     Ok(AuthOutcome { mechanism, success: true, reply, oauth_error: None })
 }
 
