@@ -127,6 +127,10 @@ virtual_mailbox_base = $INTEROP_MAIL_DIR
 # outside the local domains, i.e. mail an authenticated user relayed.
 virtual_mailbox_maps = texthash:\$config_directory/vmailbox, regexp:\$config_directory/relayed.regexp
 virtual_alias_maps = texthash:\$config_directory/virtual_alias
+# The send interop tests deliver a 50 MB attachment (about 68 MB once base64-encoded); the
+# 10 MB defaults would refuse it. 200 MB leaves room and is still a limit SIZE can announce.
+message_size_limit = 209715200
+virtual_mailbox_limit = 209715200
 virtual_uid_maps = static:$(id -u "$INTEROP_VMAIL_USER")
 virtual_gid_maps = static:$(id -g "$INTEROP_VMAIL_USER")
 
