@@ -29,3 +29,4 @@ pub mod secret;
 pub mod smtp;
 #[cfg(test)]
 mod testutil;
+pub mod tls_policy;

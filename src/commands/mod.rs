@@ -7,7 +7,6 @@ pub mod generate;
 pub mod probe_ports;
 pub mod send;
 pub mod test_auth;
-pub mod tls_policy;
 pub mod trace;
 
 use std::io::IsTerminal;

@@ -17,7 +17,6 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 
-use super::tls_policy::{TlsPolicy, Upgrade};
 use crate::account::{self, AuthArgs, AuthPlan, MechChoice, PlanContext, ProfileArgs};
 use crate::cli::{ConnectArgs, OutputArgs, TlsArgs, TlsMode};
 use crate::dns::{self, DnsOptions};
@@ -32,6 +31,7 @@ use crate::smtp::extension::EhloInfo;
 use crate::smtp::sasl::{Mechanism, OAuthError};
 use crate::smtp::tls::TlsInfo;
 use crate::smtp::{Client, Error, Reply, SessionConfig};
+use crate::tls_policy::{TlsPolicy, Upgrade};
 
 mod report;
 use report::{document, render, tried_count};
@@ -118,7 +118,7 @@ impl TestAuthPlan {
 
     /// The TLS policy for this destination (the rules of `trace`).
     fn tls(&self) -> TlsPolicy {
-        TlsPolicy { mode: self.tls_mode, port: self.port }
+        TlsPolicy::from_mode(self.tls_mode)
     }
 }
 
@@ -338,14 +338,14 @@ struct Seen {
 
 /// Up to the last EHLO: implicit TLS, banner, EHLO, STARTTLS per the policy, EHLO again.
 fn open(plan: &TestAuthPlan, client: &mut Client<'_>) -> Result<Seen, Error> {
-    if plan.tls().implicit() {
+    if plan.tls().implicit(plan.port) {
         client.implicit_tls()?;
     }
     positive(client.banner()?, "banner")?;
     positive(client.ehlo()?, "EHLO")?;
     let advertised =
         |client: &Client<'_>| client.ehlo_info().map(EhloInfo::auth_mechanisms).unwrap_or_default();
-    if plan.tls().implicit() {
+    if plan.tls().implicit(plan.port) {
         return Ok(Seen { before: None, after: Some(advertised(client)) });
     }
     let before = Some(advertised(client));
@@ -366,7 +366,7 @@ fn positive(reply: Reply, what: &str) -> Result<Reply, Error> {
 
 /// STARTTLS per the policy; true when TLS is now up.
 fn starttls(plan: &TestAuthPlan, client: &mut Client<'_>) -> Result<bool, Error> {
-    Ok(plan.tls().starttls(client, "AUTH")? == Upgrade::Done)
+    Ok(plan.tls().starttls(client, plan.port, "AUTH")? == Upgrade::Done)
 }
 
 /// Notes the mechanisms advertised before and after TLS, and warns when a password mechanism

@@ -12,7 +12,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::tls_policy::{TlsPolicy, Upgrade};
 use crate::account::{self, AuthPlan, PlanContext};
 use crate::cli::{Stage, TlsMode, TraceArgs};
 use crate::dns::{self, DnsOptions, MailRoute, NullMx};
@@ -26,6 +25,7 @@ use crate::smtp::event::{Event, Observer, Recorder, Tee};
 use crate::smtp::extension::EhloInfo;
 use crate::smtp::tls::TlsInfo;
 use crate::smtp::{Client, Error, Reply, SessionConfig};
+use crate::tls_policy::{TlsPolicy, Upgrade};
 
 /// Everything `trace` will do, validated.
 #[derive(Debug)]
@@ -101,7 +101,7 @@ impl TracePlan {
 
     /// The TLS policy for this destination.
     fn tls(&self) -> TlsPolicy {
-        TlsPolicy { mode: self.tls_mode, port: self.port }
+        TlsPolicy::from_mode(self.tls_mode)
     }
 }
 
@@ -274,7 +274,7 @@ fn stages(
         outcome.reached = Some(stage);
         stage >= plan.last_stage
     };
-    if plan.tls().implicit() {
+    if plan.tls().implicit(plan.port) {
         client.implicit_tls()?;
     }
     outcome.summary = format!("connected to {}", client.peer());
@@ -313,7 +313,7 @@ fn starttls(
     client: &mut Client<'_>,
     outcome: &mut TraceOutcome,
 ) -> Result<(), Error> {
-    match plan.tls().starttls(client, "MAIL FROM") {
+    match plan.tls().starttls(client, plan.port, "MAIL FROM") {
         Ok(Upgrade::Done) => {}
         Ok(Upgrade::Skipped) => return Ok(()),
         Err(Error::Rejected { command, reply }) => {

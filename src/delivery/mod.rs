@@ -17,7 +17,6 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use crate::account::AuthPlan;
-use crate::cli::TlsMode;
 use crate::dns::{self, DnsOptions, MailRoute};
 use crate::message::{ComposeError, ComposedMessage, EmailAddress, RawMessage};
 use crate::smtp::SessionConfig;
@@ -88,28 +87,7 @@ pub enum Route {
     Direct { port: u16 },
 }
 
-/// When TLS is used: the `--tls` mode, and `--require-tls` (RFC 8689), which makes it mandatory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TlsPolicy {
-    pub mode: TlsMode,
-    pub require_tls: bool,
-}
-
-impl TlsPolicy {
-    /// Implicit TLS: asked for, or `auto` on port 465 (RFC 8314 §3.3).
-    pub fn implicit(&self, port: u16) -> bool {
-        self.mode == TlsMode::Implicit || (self.mode == TlsMode::Auto && port == 465)
-    }
-
-    /// STARTTLS must succeed: asked for, `auto` on the submission port 587 (RFC 8314 §3.3), or
-    /// REQUIRETLS, which is meaningless over a clear connection (RFC 8689 §4.1).
-    pub fn starttls_required(&self, port: u16) -> bool {
-        !self.implicit(port)
-            && (self.mode == TlsMode::Starttls
-                || (self.mode == TlsMode::Auto && port == 587)
-                || self.require_tls)
-    }
-}
+pub use crate::tls_policy::TlsPolicy;
 
 /// The optional behaviours of a transaction.
 #[derive(Debug, Clone, Default)]
@@ -438,17 +416,5 @@ mod tests {
             groups,
             vec![("b.example".to_string(), vec![0, 2]), ("d.example".to_string(), vec![1])]
         );
-    }
-
-    #[test]
-    fn tls_policy_follows_the_port_in_auto_mode() {
-        let auto = TlsPolicy { mode: TlsMode::Auto, require_tls: false };
-        assert!(auto.implicit(465) && !auto.starttls_required(465));
-        assert!(auto.starttls_required(587));
-        assert!(!auto.starttls_required(25));
-        let required = TlsPolicy { require_tls: true, ..auto };
-        assert!(required.starttls_required(25));
-        let implicit = TlsPolicy { mode: TlsMode::Implicit, require_tls: true };
-        assert!(implicit.implicit(25) && !implicit.starttls_required(25));
     }
 }

@@ -14,12 +14,12 @@ use std::time::{Duration, Instant};
 use super::params::{self, Needs, Negotiated};
 use super::{AuthSummary, DeliveryPlan, Failure, Outgoing, Progress, SessionReport, queue_id};
 use crate::account;
-use crate::cli::TlsMode;
 use crate::message::{ComposeError, CrlfReader};
 use crate::smtp::command::Command;
 use crate::smtp::event::{Event, Observer};
 use crate::smtp::extension::EhloInfo;
 use crate::smtp::{Client, Error, Reply};
+use crate::tls_policy::Upgrade;
 
 /// BDAT chunk size: large enough that round trips do not matter, small enough to stay a small
 /// part of the memory budget (two chunks are held at a time).
@@ -157,38 +157,14 @@ impl Attempt<'_> {
 
     /// STARTTLS (RFC 3207), then EHLO again: everything said before TLS is forgotten.
     fn starttls(&self, client: &mut Client<'_>) -> Result<(), Failure> {
-        let policy = self.plan.tls;
-        if policy.implicit(self.port) || policy.mode == TlsMode::None {
-            return Ok(());
-        }
-        let required = policy.starttls_required(self.port);
-        let why = match (policy.mode, policy.require_tls) {
-            (_, true) => "--require-tls",
-            (TlsMode::Starttls, _) => "--tls starttls",
-            _ => "port 587",
-        };
-        if !client.ehlo_info().is_some_and(EhloInfo::starttls) {
-            if required {
-                let reason = format!(
-                    "{} does not offer STARTTLS, and TLS is required here ({why}); nothing was sent",
-                    client.host()
-                );
-                return Err(Failure::Session(Error::TlsUnavailable { reason }));
+        match self.plan.tls.starttls(client, self.port, "MAIL FROM; nothing was sent") {
+            Ok(Upgrade::Done) => {}
+            Ok(Upgrade::Skipped) => return Ok(()),
+            Err(Error::Rejected { reply, .. }) => {
+                let host = client.host().to_string();
+                return Err(Failure::Refused { host, step: "STARTTLS", reply });
             }
-            client.emit(Event::Note("STARTTLS not offered; continuing without TLS".into()));
-            return Ok(());
-        }
-        let reply = client.starttls().map_err(Failure::Session)?;
-        if reply.code != 220 {
-            if required {
-                return Err(Failure::Refused {
-                    host: client.host().to_string(),
-                    step: "STARTTLS",
-                    reply,
-                });
-            }
-            client.emit(Event::Note("STARTTLS refused; continuing without TLS".into()));
-            return Ok(());
+            Err(e) => return Err(Failure::Session(e)),
         }
         let ehlo = client.ehlo().map_err(Failure::Session)?;
         positive(client, ehlo, "EHLO").map(|_| ())
