@@ -28,8 +28,14 @@ done
 work=$(mktemp -d /tmp/smtpx-bench.XXXXXX)
 sink_pid=
 cleanup() {
-    [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null && wait "$sink_pid" 2>/dev/null
+    local status=$?
+    # The sink dies of our SIGTERM; its 143 must not become the benchmark's exit status.
+    if [[ -n $sink_pid ]]; then
+        kill "$sink_pid" 2>/dev/null || true
+        wait "$sink_pid" 2>/dev/null || true
+    fi
     rm -rf "$work"
+    exit "$status"
 }
 trap cleanup EXIT
 
