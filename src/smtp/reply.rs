@@ -354,4 +354,39 @@ mod tests {
         assert_eq!(code(b"421 bye"), Severity::TransientNegative);
         assert_eq!(code(b"554 no"), Severity::PermanentNegative);
     }
+
+    #[test]
+    fn random_lines_never_panic_and_bounds_hold() {
+        // A fixed xorshift stream: reproducible, and biased towards digits, '-' and ' ' so that
+        // many inputs get past the first checks.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        const ALPHABET: &[u8] = b"0123456789012345-  .\r\x1b\xff\xe2\x80\xaeaZ";
+        for _ in 0..20_000 {
+            let mut builder = ReplyBuilder::default();
+            let lines = 1 + next() % 4;
+            for _ in 0..lines {
+                let len = (next() % 12) as usize;
+                let line: Vec<u8> =
+                    (0..len).map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize]).collect();
+                match builder.push(&line) {
+                    Ok(Some(reply)) => {
+                        assert!((200..=599).contains(&reply.code));
+                        assert!(!reply.lines.is_empty() && reply.lines.len() <= MAX_REPLY_LINES);
+                        if let Some(e) = reply.enhanced {
+                            assert_eq!(u16::from(e.class), reply.code / 100);
+                        }
+                        break;
+                    }
+                    Ok(None) => {}
+                    Err(_) => break,
+                }
+            }
+        }
+    }
 }
