@@ -79,7 +79,7 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l connect-timeout -d 
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l timeout -d 'Time allowed for each server reply' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l local-addr -d 'Local address to connect from' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l dns-server -d 'Ask this DNS resolver (IP or IP:PORT) instead of the system\'s' -r
-complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l tls -d 'When to use TLS' -r -f -a "auto\t'Implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered elsewhere; the certificate is always verified'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l tls -d 'When to use TLS [default: auto, or the profile\'s `tls`]' -r -f -a "auto\t'Implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered elsewhere; the certificate is always verified'
 starttls\t'STARTTLS required: stop before MAIL FROM if it is not offered or fails'
 implicit\t'TLS from the first byte (RFC 8314, port 465)'
 opportunistic\t'STARTTLS when offered; the certificate is checked and reported but not enforced (what MTAs do on port 25)'
@@ -138,7 +138,7 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l connect-timeout -d
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l timeout -d 'Time allowed for each server reply' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l local-addr -d 'Local address to connect from' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l dns-server -d 'Ask this DNS resolver (IP or IP:PORT) instead of the system\'s' -r
-complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l tls -d 'When to use TLS' -r -f -a "auto\t'Implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered elsewhere; the certificate is always verified'
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l tls -d 'When to use TLS [default: auto, or the profile\'s `tls`]' -r -f -a "auto\t'Implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered elsewhere; the certificate is always verified'
 starttls\t'STARTTLS required: stop before MAIL FROM if it is not offered or fails'
 implicit\t'TLS from the first byte (RFC 8314, port 465)'
 opportunistic\t'STARTTLS when offered; the certificate is checked and reported but not enforced (what MTAs do on port 25)'
@@ -213,7 +213,7 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l connect-timeou
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l timeout -d 'Time allowed for each server reply' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l local-addr -d 'Local address to connect from' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l dns-server -d 'Ask this DNS resolver (IP or IP:PORT) instead of the system\'s' -r
-complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l tls -d 'When to use TLS' -r -f -a "auto\t'Implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered elsewhere; the certificate is always verified'
+complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l tls -d 'When to use TLS [default: auto, or the profile\'s `tls`]' -r -f -a "auto\t'Implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered elsewhere; the certificate is always verified'
 starttls\t'STARTTLS required: stop before MAIL FROM if it is not offered or fails'
 implicit\t'TLS from the first byte (RFC 8314, port 465)'
 opportunistic\t'STARTTLS when offered; the certificate is checked and reported but not enforced (what MTAs do on port 25)'

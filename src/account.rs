@@ -214,8 +214,8 @@ impl AccountProfile {
     }
 
     /// Fills the connection flags the command line left unset: the EHLO name, the CA file and
-    /// the TLS mode (the server and port: [`server_and_port`]). `--tls` has a default, so a
-    /// profile's `tls` applies whenever `--tls` is `auto`.
+    /// the TLS mode (the server and port: [`server_and_port`]). An explicit `--tls` wins over
+    /// the profile's `tls`.
     pub fn fill_connection(&self, connect: &mut ConnectArgs, tls: &mut TlsArgs) {
         if connect.ehlo.is_none() {
             connect.ehlo = self.ehlo.clone();
@@ -223,10 +223,8 @@ impl AccountProfile {
         if tls.ca_file.is_none() {
             tls.ca_file = self.profile.ca_file.clone();
         }
-        if tls.tls == TlsMode::Auto
-            && let Some(mode) = self.tls
-        {
-            tls.tls = mode;
+        if tls.tls.is_none() {
+            tls.tls = self.tls;
         }
     }
 }
@@ -827,5 +825,34 @@ mod tests {
         );
         let err = server_and_port(None, None, Some(&profile(None)), 587).unwrap_err();
         assert_eq!(err.kind, PlanErrorKind::Usage);
+    }
+
+    #[test]
+    fn profile_tls_applies_unless_tls_was_given() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Flags {
+            #[command(flatten)]
+            connect: ConnectArgs,
+            #[command(flatten)]
+            tls: TlsArgs,
+        }
+        let profile = AccountProfile {
+            profile: Profile::default(),
+            host: None,
+            port: None,
+            tls: Some(TlsMode::Implicit),
+            user: None,
+            from: None,
+            ehlo: None,
+            mech: None,
+        };
+        let mut unset = Flags::parse_from(["x"]);
+        profile.fill_connection(&mut unset.connect, &mut unset.tls);
+        assert_eq!(unset.tls.mode(), TlsMode::Implicit);
+        // An explicit `--tls auto` is a choice, not the absence of one.
+        let mut explicit = Flags::parse_from(["x", "--tls", "auto"]);
+        profile.fill_connection(&mut explicit.connect, &mut explicit.tls);
+        assert_eq!(explicit.tls.mode(), TlsMode::Auto);
     }
 }

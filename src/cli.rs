@@ -196,9 +196,11 @@ pub enum TlsMode {
 /// TLS options shared by every command that connects.
 #[derive(Debug, Clone, Args)]
 pub struct TlsArgs {
-    /// When to use TLS.
-    #[arg(long, value_enum, default_value_t = TlsMode::Auto, value_name = "MODE")]
-    pub tls: TlsMode,
+    /// When to use TLS [default: auto, or the profile's `tls`].
+    // No clap default: a profile's `tls` must apply unless --tls was given, and a default would
+    // be indistinguishable from an explicit `--tls auto`.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub tls: Option<TlsMode>,
     /// PEM file of CA certificates to trust, in addition to the system's.
     #[arg(long, value_name = "PATH")]
     pub ca_file: Option<PathBuf>,
@@ -215,6 +217,13 @@ pub struct TlsArgs {
     /// PEM (PKCS#8) private key of the client certificate.
     #[arg(long, value_name = "PATH", requires = "client_cert")]
     pub client_key: Option<PathBuf>,
+}
+
+impl TlsArgs {
+    /// The TLS mode in force: `--tls`, else `auto`.
+    pub fn mode(&self) -> TlsMode {
+        self.tls.unwrap_or(TlsMode::Auto)
+    }
 }
 
 /// The stages of a traced session, in order.

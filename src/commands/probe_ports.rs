@@ -171,7 +171,7 @@ impl ProbePlan {
         let tls = plan::tls_params(&args.tls)?;
         let settings = ProbeSettings {
             session: plan::session_config(&args.connect, tls)?,
-            mode: args.tls.tls,
+            mode: args.tls.mode(),
         };
         Ok(ProbePlan {
             input: args.target.clone(),

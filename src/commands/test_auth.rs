@@ -100,7 +100,7 @@ impl TestAuthPlan {
             ));
         }
         let mut tls = plan::tls_params(&tls_args)?;
-        tls.opportunistic = tls_args.tls == TlsMode::Opportunistic;
+        tls.opportunistic = tls_args.mode() == TlsMode::Opportunistic;
         let context = PlanContext { client_certificate: tls.identity.is_some(), allow_all: true };
         let session = plan::session_config(&connect, tls)?;
         let dns = plan::dns_options(&connect)?;
@@ -108,7 +108,7 @@ impl TestAuthPlan {
         Ok(TestAuthPlan {
             host,
             port,
-            tls_mode: tls_args.tls,
+            tls_mode: tls_args.mode(),
             session,
             dns,
             auth,

@@ -81,7 +81,7 @@ impl TracePlan {
                 "add --rcpt ADDRESS, or trace an address instead of a host",
             ));
         }
-        if args.tls.tls == TlsMode::Opportunistic {
+        if args.tls.mode() == TlsMode::Opportunistic {
             tls.opportunistic = true;
         }
         Ok(TracePlan {
@@ -92,7 +92,7 @@ impl TracePlan {
             last_stage,
             send: args.send,
             all_mx: args.all_mx,
-            tls_mode: args.tls.tls,
+            tls_mode: args.tls.mode(),
             session: plan::session_config(&args.connect, tls)?,
             dns: plan::dns_options(&args.connect)?,
             auth,

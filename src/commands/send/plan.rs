@@ -64,7 +64,7 @@ impl SendPlan {
         check_stdin_used_once(args)?;
         let account = Account::merge(args)?;
         let mut tls = plan::tls_params(&account.tls)?;
-        tls.opportunistic = account.tls.tls == TlsMode::Opportunistic;
+        tls.opportunistic = account.tls.mode() == TlsMode::Opportunistic;
         let context = PlanContext { client_certificate: tls.identity.is_some(), allow_all: false };
         let session = plan::session_config(&account.connect, tls)?;
         let dns = plan::dns_options(&account.connect)?;
@@ -105,10 +105,10 @@ impl SendPlan {
         let delivery = DeliveryPlan {
             envelope: Envelope { reverse_path, recipients },
             route,
-            tls: TlsPolicy { mode: account.tls.tls, require_tls: args.require_tls },
+            tls: TlsPolicy { mode: account.tls.mode(), require_tls: args.require_tls },
             session,
             dns,
-            options: options(args, account.tls.tls)?,
+            options: options(args, account.tls.mode())?,
             auth,
         };
         Ok(SendPlan {
