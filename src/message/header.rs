@@ -125,7 +125,7 @@ fn classify(name: &str) -> Result<UserHeaderRole, HeaderError> {
         return Err(HeaderError::Reserved { name: name.to_string(), hint });
     }
     if name.len() >= 8 && name[..8].eq_ignore_ascii_case("Content-") {
-        let hint = "smtpx builds the MIME structure (use --attach, --html, --content-type)";
+        let hint = "smtpx builds the MIME structure (use --html and --attach with --attach-type; or --raw to send a message as it is)";
         return Err(HeaderError::Reserved { name: name.to_string(), hint });
     }
     let role = if name.eq_ignore_ascii_case("Reply-To") {

@@ -619,7 +619,7 @@ fn name_param(name: &str) -> Vec<Token> {
     tokens
 }
 
-/// A media type from `--content-type` or the extension table.
+/// A media type from `--attach-type` or the extension table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct MediaType {
     /// `type/subtype`, lowercase.
