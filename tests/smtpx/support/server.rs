@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -146,6 +147,8 @@ pub struct ScriptedServer {
     received: Arc<Mutex<Vec<u8>>>,
     content: Arc<Mutex<Vec<Vec<u8>>>>,
     client_cn: Arc<Mutex<Option<String>>>,
+    /// Set on drop: a connection accepted after this is our own wake-up call, not the client's.
+    closing: Arc<AtomicBool>,
     handle: Option<JoinHandle<Result<(), String>>>,
 }
 
@@ -157,10 +160,15 @@ impl ScriptedServer {
         let received = Arc::new(Mutex::new(Vec::new()));
         let content = Arc::new(Mutex::new(Vec::new()));
         let client_cn = Arc::new(Mutex::new(None));
-        let (r, c, cn) = (received.clone(), content.clone(), client_cn.clone());
+        let closing = Arc::new(AtomicBool::new(false));
+        let (r, c, cn, done) =
+            (received.clone(), content.clone(), client_cn.clone(), closing.clone());
         let handle = std::thread::spawn(move || {
             for (i, script) in scripts.into_iter().enumerate() {
                 let (stream, _) = listener.accept().map_err(|e| e.to_string())?;
+                if done.load(Ordering::SeqCst) {
+                    return Err(format!("the client never opened connection {}", i + 1));
+                }
                 // A safety net so a broken test cannot hang the suite; no test relies on it.
                 stream.set_read_timeout(Some(Duration::from_secs(60))).ok();
                 play(stream, script, &r, &c, &cn)
@@ -168,7 +176,7 @@ impl ScriptedServer {
             }
             Ok(())
         });
-        ScriptedServer { addr, received, content, client_cn, handle: Some(handle) }
+        ScriptedServer { addr, received, content, client_cn, closing, handle: Some(handle) }
     }
 
     /// A server with a single script.
@@ -210,6 +218,12 @@ impl ScriptedServer {
 impl Drop for ScriptedServer {
     fn drop(&mut self) {
         if let Some(handle) = self.handle.take() {
+            // If the client never came for a scripted connection, the thread still waits in
+            // accept(); a connection of our own wakes it, so the test fails with "client closed
+            // the connection" instead of hanging. Once every script ran, the listener is gone
+            // and this is refused at once.
+            self.closing.store(true, Ordering::SeqCst);
+            let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
             let verdict = handle.join().map_err(|_| "server thread panicked".to_string());
             if !std::thread::panicking() {
                 match verdict {
