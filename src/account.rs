@@ -10,7 +10,7 @@
 //!
 //! It must not open connections or run the TLS handshake (the commands do), print (it emits
 //! events through the [`Client`]), or let a secret reach a message, an event or a `Debug`
-//! string: secrets stay in [`Secret`]s inside [`Credentials`], and where a secret came from is
+//! string: secrets stay in [`Secret`](crate::secret::Secret)s inside [`Credentials`], and where a secret came from is
 //! described without quoting a password command (which might embed the password).
 
 use std::fmt;

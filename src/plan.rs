@@ -192,7 +192,7 @@ pub fn parse_target(text: &str) -> Result<Target, PlanError> {
     Ok(Target::Host { host, port })
 }
 
-/// Splits HOST[:PORT]; IPv6 literals need brackets when a port is given.
+/// Splits `HOST[:PORT]`; IPv6 literals need brackets when a port is given.
 pub fn parse_host_port(arg: &str, text: &str) -> Result<(String, Option<u16>), PlanError> {
     let bad = |why: String| {
         PlanError::input(

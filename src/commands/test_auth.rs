@@ -47,7 +47,7 @@ pub const DEFAULT_PORT: u16 = 587;
     .help("Port to connect to (default: 587, or the port in SERVER or the profile)")
     .long_help(None::<&str>)))]
 pub struct TestAuthArgs {
-    /// The submission server, HOST[:PORT] (default port 587). Optional with a --profile that
+    /// The submission server, HOST or HOST:PORT (default port 587). Optional with a --profile that
     /// names a server.
     #[arg(value_name = "SERVER")]
     pub server: Option<String>,

@@ -3,7 +3,7 @@
 //!
 //! It owns the delivery policy: which host next (RFC 5321 §5.1: next MX on a connection failure
 //! or a temporary refusal), all-or-nothing recipients unless partial delivery is allowed, and the
-//! per-recipient result. [`session`] runs one transaction on one host with the extensions of
+//! per-recipient result. `session` runs one transaction on one host with the extensions of
 //! RFC 1870, 2920, 3030, 3461, 6152, 6531 and 8689. It must not print (everything a user sees
 //! goes through the engine's events or the [`DeliveryOutcome`]), know about clap, or save files.
 

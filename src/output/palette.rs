@@ -1,4 +1,4 @@
-//! Colour, decided once: `--color`, `NO_COLOR` (https://no-color.org) and whether the stream is
+//! Colour, decided once: `--color`, `NO_COLOR` (<https://no-color.org>) and whether the stream is
 //! a terminal. The plain palette takes the same code path with no styling, so output logic is
 //! identical with and without colour.
 

@@ -3,7 +3,7 @@
 //! The flow: [`plan::SendPlan`] validates everything and composes the message before any socket
 //! opens; [`crate::delivery`] sends it (relay or direct MX, extensions, all-or-nothing); the
 //! outcome becomes a short report, the `-v` transcript (printed live), or one JSON document. A
-//! message that was not delivered and exists nowhere else is saved ([`saved`]) and the error says
+//! message that was not delivered and exists nowhere else is saved (`saved`) and the error says
 //! where. This module owns that flow and its output choices; protocol decisions are the
 //! delivery's, wording of the report is [`crate::output::report`]'s.
 
