@@ -251,7 +251,7 @@ pub enum Stage {
 /// `smtpx trace`.
 #[derive(Debug, Args)]
 pub struct TraceArgs {
-    /// An email address (its domain's MX is traced) or HOST or HOST:PORT.
+    /// An email address (its domain's MX is traced), a HOST, or HOST:PORT.
     #[arg(value_name = "ADDRESS|HOST[:PORT]")]
     pub target: String,
     /// Envelope sender for MAIL FROM (default: the null sender <>).
