@@ -21,7 +21,8 @@ use clap::{Args, ValueEnum};
 use crate::cli::{ConnectArgs, TlsArgs, TlsMode};
 use crate::config::{self, Profile};
 use crate::credentials::{self, SecretKind, SecretOrigin, SecretSources};
-use crate::plan::{self, Address, PlanError, PlanErrorKind};
+use crate::message::Mailbox;
+use crate::plan::{self, PlanError, PlanErrorKind};
 use crate::smtp::auth::{self, AuthError, AuthOutcome};
 use crate::smtp::event::Event;
 use crate::smtp::extension::EhloInfo;
@@ -146,8 +147,8 @@ pub struct AccountProfile {
     pub tls: Option<TlsMode>,
     /// The user name.
     pub user: Option<String>,
-    /// The envelope sender.
-    pub from: Option<Address>,
+    /// The sender (display name and address).
+    pub from: Option<Mailbox>,
     /// The EHLO name.
     pub ehlo: Option<String>,
     /// The mechanism.
@@ -177,10 +178,14 @@ impl AccountProfile {
             }
             None => (None, profile.port),
         };
+        // The same parser as --from: "Alice <alice@example.com>" is a sender, not an error.
         let from = match &profile.from {
-            Some(text) => {
-                Some(plan::parse_address(&format!("{here} from"), text).map_err(in_profile)?)
-            }
+            Some(text) => Some(Mailbox::parse(text).map_err(|e| {
+                config_error(
+                    format!("{here} from: {e}"),
+                    "give an address like Me <me@example.com>",
+                )
+            })?),
             None => None,
         };
         if let Some(ehlo) = &profile.ehlo {
@@ -854,5 +859,19 @@ mod tests {
         let mut explicit = Flags::parse_from(["x", "--tls", "auto"]);
         profile.fill_connection(&mut explicit.connect, &mut explicit.tls);
         assert_eq!(explicit.tls.mode(), TlsMode::Auto);
+    }
+
+    #[test]
+    fn profile_from_may_have_a_display_name() {
+        let profile =
+            Profile { from: Some("Alice <alice@example.com>".into()), ..Profile::default() };
+        let checked = AccountProfile::check(profile).unwrap();
+        let from = checked.from.unwrap();
+        assert_eq!(from.display_name.as_deref(), Some("Alice"));
+        assert_eq!(from.address.to_string(), "alice@example.com");
+        let bad = Profile { from: Some("alice@@example.com".into()), ..Profile::default() };
+        let err = AccountProfile::check(bad).unwrap_err();
+        assert_eq!(err.kind, PlanErrorKind::Config);
+        assert!(err.message.contains("from"), "{}", err.message);
     }
 }

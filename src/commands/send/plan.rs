@@ -158,14 +158,7 @@ impl Account {
 
     /// The profile's `from`, as a mailbox.
     fn from(&self) -> Result<Option<Mailbox>, PlanError> {
-        let Some(from) = self.profile.as_ref().and_then(|p| p.from.as_ref()) else {
-            return Ok(None);
-        };
-        Mailbox::parse(&from.to_string()).map(Some).map_err(|e| PlanError {
-            kind: PlanErrorKind::Config,
-            message: format!("the profile's from: {e}"),
-            hint: Some("give an address like me@example.com".into()),
-        })
+        Ok(self.profile.as_ref().and_then(|p| p.from.clone()))
     }
 
     /// Credentials, when any authentication is asked for (a user, a secret source or a
