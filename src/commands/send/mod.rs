@@ -10,6 +10,7 @@
 pub mod args;
 mod document;
 pub mod plan;
+mod resend;
 mod saved;
 mod stdin;
 
@@ -54,7 +55,8 @@ pub fn run(args: SendArgs) -> Result<Exit> {
     };
     progress.finish();
     let mut saved = None;
-    let result = result.map_err(|error| keep_message(&plan, &outcome, error, &mut saved));
+    let route = resend::route_options(&args);
+    let result = result.map_err(|error| keep_message(&plan, &route, &outcome, error, &mut saved));
     let mut out = printer.into_inner();
     let written = if json {
         let doc = document::document(&plan, &outcome, &recorder.events, &result, saved.as_deref());
@@ -79,6 +81,7 @@ pub fn run(args: SendArgs) -> Result<Exit> {
 /// Saves an undelivered message that exists nowhere else, and says so in the error.
 fn keep_message(
     plan: &SendPlan,
+    route: &[String],
     outcome: &DeliveryOutcome,
     mut error: DeliveryError,
     saved: &mut Option<PathBuf>,
@@ -89,10 +92,16 @@ fn keep_message(
     match saved::save(&plan.message, &plan.save) {
         Ok(path) => {
             let quoted = shell_word(&path.display().to_string());
+            let words: Vec<String> = route
+                .iter()
+                .map(|w| shell_word(w))
+                .chain([format!("--raw {quoted}")])
+                .chain(unsent(outcome).iter().map(|a| shell_word(a)))
+                .collect();
             error.notes.push(format!(
-                "the message was saved to {}; to resend it: smtpx send --raw {quoted} {}",
+                "the message was saved to {}; to resend it: smtpx send {}",
                 path.display(),
-                unsent(outcome).iter().map(|a| shell_word(a)).collect::<Vec<_>>().join(" "),
+                words.join(" "),
             ));
             *saved = Some(path);
         }

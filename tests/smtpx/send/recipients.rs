@@ -50,9 +50,11 @@ fn one_refusal_sends_nothing_explains_it_and_saves_the_message() {
         run.stderr,
         format!(
             "smtpx: error [rejected]: recipient refused: c@example.com (550 5.1.1); nothing was \
-             sent; the message was saved to {path}; to resend it: smtpx send --raw {path} \
-             b@example.com c@example.com\n  hint: fix or remove the refused recipients, or add \
-             --allow-partial to send to the accepted ones\n"
+             sent; the message was saved to {path}; to resend it: smtpx send --server \
+             127.0.0.1:{port} --ehlo client.test --raw {path} b@example.com c@example.com\n  \
+             hint: fix or remove the refused recipients, or add --allow-partial to send to the \
+             accepted ones\n",
+            port = server.port()
         )
     );
     let message = Entity::parse(&std::fs::read(&saved[0]).unwrap());
