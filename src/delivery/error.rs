@@ -169,16 +169,33 @@ impl Classify for DeliveryError {
             Failure::Refused { reply, .. } => {
                 Some(format!("run `smtpx explain \"{}\"` for details", reply.short()))
             }
-            Failure::Recipients { delivered: 0, .. } => Some(
-                "fix or remove the refused recipients, or add --allow-partial to send to the \
-                 accepted ones"
-                    .into(),
-            ),
+            Failure::Recipients { delivered: 0, refused, .. } => Some(recipients_hint(refused)),
             Failure::Recipients { refused, .. } => refused
                 .first()
                 .map(|(_, r)| format!("run `smtpx explain \"{}\"` for details", r.short())),
             _ => None,
         }
+    }
+}
+
+/// What to do about refused recipients: retry later when every refusal is temporary; else
+/// the cause `explain` recognises in the first refusal (relay denied, authentication needed,
+/// block list, ...); else the generic advice.
+fn recipients_hint(refused: &[(String, Reply)]) -> String {
+    if !refused.is_empty() && refused.iter().all(|(_, r)| r.code / 100 == 4) {
+        return "the refusal is temporary (4xx): send the saved message again later, or add \
+                --allow-partial to send to the accepted ones now"
+            .into();
+    }
+    let first = refused.first().map(|(_, r)| r.wire_lines().join(" "));
+    let cause = first
+        .and_then(|text| crate::explain::explain(&text).ok())
+        .and_then(|e| e.causes.first().map(|c| c.hint));
+    match cause {
+        Some(hint) => format!("{hint} Or add --allow-partial to send to the accepted ones."),
+        None => "fix or remove the refused recipients, or add --allow-partial to send to the \
+                 accepted ones"
+            .into(),
     }
 }
 
@@ -189,6 +206,22 @@ mod tests {
 
     fn reply(text: &str) -> Reply {
         parse_reply(format!("{text}\r\n").as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn recipient_hints_follow_the_refusal() {
+        let one = |text: &str| vec![("a@x.test".to_string(), reply(text))];
+        assert!(
+            recipients_hint(&one("450 4.2.0 Greylisted")).starts_with("the refusal is temporary")
+        );
+        let relay = recipients_hint(&one("554 5.7.1 <a@x.test>: Relay access denied"));
+        assert!(
+            relay.contains("--allow-partial") && relay.to_lowercase().contains("auth"),
+            "{relay}"
+        );
+        assert!(
+            recipients_hint(&one("550 no")).starts_with("fix or remove the refused recipients")
+        );
     }
 
     #[test]

@@ -52,8 +52,8 @@ fn one_refusal_sends_nothing_explains_it_and_saves_the_message() {
             "smtpx: error [rejected]: recipient refused: c@example.com (550 5.1.1); nothing was \
              sent; the message was saved to {path}; to resend it: smtpx send --server \
              127.0.0.1:{port} --ehlo client.test --raw {path} b@example.com c@example.com\n  \
-             hint: fix or remove the refused recipients, or add --allow-partial to send to the \
-             accepted ones\n",
+             hint: Check the address for typos; remove it from your lists if it is really gone. \
+             Or add --allow-partial to send to the accepted ones.\n",
             port = server.port()
         )
     );
