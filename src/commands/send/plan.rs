@@ -438,6 +438,17 @@ fn save_target(args: &SendArgs, origin: &Origin) -> Result<SaveTarget, PlanError
     if path.is_dir() {
         return Ok(SaveTarget::Path(path.clone()));
     }
+    // A trailing slash says "a directory": make it now, so a failure later still has a place
+    // to keep the message.
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(path)
+            .map_err(|e| PlanError::file("--save-failed", path, &e))?;
+        return Ok(SaveTarget::Path(path.clone()));
+    }
     if path.exists() {
         return Err(PlanError::usage(
             format!("--save-failed {}: the file exists", path.display()),
@@ -446,8 +457,15 @@ fn save_target(args: &SendArgs, origin: &Origin) -> Result<SaveTarget, PlanError
     }
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !parent.is_dir() {
-        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
-        return Err(PlanError::file("--save-failed", parent, &e));
+        return Err(PlanError {
+            kind: PlanErrorKind::NoInput,
+            message: format!(
+                "--save-failed {}: the directory {} does not exist",
+                path.display(),
+                parent.display()
+            ),
+            hint: Some("create it first, or end the path with / to have smtpx create it".into()),
+        });
     }
     Ok(SaveTarget::Path(path.clone()))
 }
