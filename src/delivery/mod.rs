@@ -154,6 +154,8 @@ pub struct SessionReport {
     /// The recipient domain, for direct delivery.
     pub domain: Option<String>,
     pub host: String,
+    /// The port connected to.
+    pub port: u16,
     /// The address that answered.
     pub address: Option<SocketAddr>,
     pub tls: Option<TlsInfo>,

@@ -75,6 +75,7 @@ impl Attempt<'_> {
         let mut state = State::default();
         state.report.domain = self.domain.map(str::to_string);
         state.report.host = host.to_string();
+        state.report.port = self.port;
         let failure = match Client::connect(host, addrs, &self.plan.session, observer) {
             Err(e) => Some(Failure::Session(e)),
             Ok(mut client) => {

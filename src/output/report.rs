@@ -71,7 +71,9 @@ impl<W: Write> Renderer<'_, W> {
                 addr.to_string()
             }
             Some(addr) => format!("{} [{}]:{}", session.host, addr.ip(), addr.port()),
-            None => session.host.clone(),
+            None if session.port == 0 => session.host.clone(),
+            None if session.host.contains(':') => format!("[{}]:{}", session.host, session.port),
+            None => format!("{}:{}", session.host, session.port),
         };
         if let Some(domain) = &session.domain {
             server.push_str(&format!(" (mail host of {domain})"));

@@ -48,7 +48,10 @@ fn the_next_mx_is_tried_after_a_connection_failure() {
     let run = direct(&dns, server.port(), &dir, &["--to", "bob@example.test"]);
     run.assert_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines[0], "server  mx1.example.test (mail host of example.test)");
+    assert_eq!(
+        lines[0],
+        format!("server  mx1.example.test:{} (mail host of example.test)", server.port())
+    );
     assert!(
         lines[1].starts_with("✗ could not connect to mx1.example.test: 127.0.0.2:"),
         "{}",
