@@ -94,8 +94,21 @@ pub fn classify(err: &anyhow::Error) -> Option<&dyn Classify> {
     })
 }
 
+/// True when the error is a closed stdout (`smtpx ... | head`): the reader has what it wanted.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// Prints `smtpx: error [phase]: message` (and a hint) to stderr, once, and returns the code.
+/// A closed stdout is not an error worth a message: like other filters, smtpx stops quietly.
 pub fn report(err: &anyhow::Error) -> Exit {
+    if is_broken_pipe(err) && classify(err).is_none() {
+        return Exit::Ok;
+    }
     let (phase, exit, hint) = match classify(err) {
         Some(c) => (c.phase(), c.exit(), c.hint()),
         None => ("internal", Exit::IoErr, None),
@@ -104,9 +117,23 @@ pub fn report(err: &anyhow::Error) -> Exit {
     let message = crate::output::sanitize::terminal_safe(&format!("{err:#}"));
     let _ = writeln!(stderr, "smtpx: error [{phase}]: {message}");
     if let Some(hint) = hint {
-        let _ = writeln!(stderr, "  hint: {hint}");
+        let _ = writeln!(stderr, "  hint: {}", crate::output::sanitize::terminal_safe(&hint));
     }
     exit
+}
+
+/// Reports a command-line error from clap in our format: `smtpx: error [usage]: ...`, keeping
+/// clap's own explanation (suggestions, usage line) underneath. Help and version requests are
+/// printed as they are and exit 0.
+pub fn report_usage(err: &clap::Error) -> Exit {
+    if !err.use_stderr() {
+        let _ = err.print();
+        return Exit::Ok;
+    }
+    let rendered = err.render().to_string();
+    let text = rendered.strip_prefix("error: ").unwrap_or(&rendered);
+    let _ = write!(std::io::stderr().lock(), "smtpx: error [usage]: {text}");
+    Exit::Usage
 }
 
 /// Maps a DNS failure to an exit code: a name that does not exist is "no host", a resolver that

@@ -26,6 +26,11 @@ fn help_documents_exit_codes() {
 fn usage_errors_exit_64() {
     let run = smtpx(&["trace"]);
     run.assert_code(64);
+    assert!(
+        run.stderr.starts_with("smtpx: error [usage]: the following required"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("ADDRESS|HOST[:PORT]"), "{}", run.stderr);
     smtpx(&["trace", "localhost", "--tls", "sometimes"]).assert_code(64);
 }

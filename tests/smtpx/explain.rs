@@ -102,3 +102,23 @@ fn terminal_escapes_in_input_are_neutralised() {
     run.assert_code(0);
     assert!(run.stdout.starts_with("550 5.1.1 \\x1b[2Jgone\n"), "{:?}", run.stdout);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smtpx"))
+        .args(["explain", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end of stdout before smtpx writes: every write then meets a broken pipe.
+    drop(child.stdout.take());
+    let input = "550 5.1.1 <bob@example.com>: User unknown\n".repeat(5000);
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}

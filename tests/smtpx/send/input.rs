@@ -132,11 +132,15 @@ fn a_subject_that_is_not_utf8_exits_65() {
 #[test]
 fn command_lines_that_do_not_fit_exit_64() {
     refused(&["--from", "a@example.org", "--body", "x"], 64, "smtpx: error [usage]: no recipients");
-    refused(&with(&["--attach-type", "text/plain", "--attach", "x"]), 64, "error: --attach-type");
+    refused(
+        &with(&["--attach-type", "text/plain", "--attach", "x"]),
+        64,
+        "smtpx: error [usage]: --attach-type",
+    );
     refused(&with(&["--require-tls", "--tls", "none"]), 64, "smtpx: error [usage]: --require-tls");
     refused(&with(&["--dsn-notify", "sometimes"]), 65, "smtpx: error [input]: --dsn-notify");
-    refused(&with(&["-t"]), 64, "error: the following required arguments");
-    refused(&with(&["--raw", "-", "--subject", "x"]), 64, "error: the argument '--");
+    refused(&with(&["-t"]), 64, "smtpx: error [usage]: the following required arguments");
+    refused(&with(&["--raw", "-", "--subject", "x"]), 64, "smtpx: error [usage]: the argument '--");
     refused(
         &with(&["--body-file", "-", "--html-file", "-"]),
         64,
