@@ -67,6 +67,14 @@ impl SecretKind {
         }
     }
 
+    /// The file and command flags that supply this kind of secret.
+    pub fn flags(self) -> (&'static str, &'static str) {
+        match self {
+            SecretKind::Password => ("--password-file", "--password-command"),
+            SecretKind::OAuthToken => ("--token-file", "--token-command"),
+        }
+    }
+
     /// The noun at the start of a sentence or prompt.
     fn label(self) -> &'static str {
         match self {
@@ -202,15 +210,16 @@ fn obtain_in(
 
 /// The error for "nothing to take the secret from", with the way out that fits.
 fn no_source(kind: SecretKind, user: &str, sources: &SecretSources) -> PlanError {
+    let (file, command) = kind.flags();
+    let example = format!("e.g. {command} 'pass show mail/account'");
     let hint = if sources.prompt {
-        "standard input is not a terminal, so smtpx cannot ask; \
-         e.g. --password-command 'pass show mail/account'"
+        format!("standard input is not a terminal, so smtpx cannot ask; {example}")
     } else {
-        "e.g. --password-command 'pass show mail/account', or password-command in a --profile"
+        format!("{example}, or {} in a --profile", &command[2..])
     };
     config_error(
         format!(
-            "no {} for {user}: set {}, or use --password-file or --password-command",
+            "no {} for {user}: set {}, or use {file} or {command}",
             kind.noun(),
             sources.env_var
         ),
@@ -445,14 +454,14 @@ fn prompt(kind: SecretKind, user: &str) -> Result<Secret, PlanError> {
         rpassword::prompt_password(format!("{} for {shown}: ", kind.label())).map_err(|e| {
             config_error(
                 format!("cannot read the {} from the terminal: {e}", kind.noun()),
-                format!("set {} or use --password-command", kind.env_var()),
+                format!("set {} or use {}", kind.env_var(), kind.flags().1),
             )
         })?;
     let secret = Secret::new(typed);
     if secret.is_empty() {
         return Err(config_error(
             format!("no {} was typed for {shown}", kind.noun()),
-            "type it at the prompt, or use --password-file or --password-command",
+            format!("type it at the prompt, or use {} or {}", kind.flags().0, kind.flags().1),
         ));
     }
     Ok(secret)
