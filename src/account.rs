@@ -252,8 +252,21 @@ pub fn server_and_port(
             ));
         }
     };
+    if let (Some(flag), Some(named)) = (port, named_port)
+        && flag != named
+    {
+        return Err(port_conflict(named, flag));
+    }
     let profile_port = profile.and_then(|p| p.port);
     Ok((host, port.or(named_port).or(profile_port).unwrap_or(default_port)))
+}
+
+/// HOST:PORT and `--port` disagree: guessing which one was meant could reach the wrong service.
+pub fn port_conflict(named: u16, flag: u16) -> PlanError {
+    PlanError::usage(
+        format!("the server names port {named} but --port says {flag}"),
+        "give the port once, either as HOST:PORT or with --port",
+    )
 }
 
 /// What `--mech` asked for, after the profile.
@@ -820,8 +833,10 @@ mod tests {
             server_and_port(Some("other.example"), None, Some(&p), 587).unwrap(),
             ("other.example".into(), 465)
         );
+        let conflict = server_and_port(Some("other.example:2525"), Some(26), Some(&p), 587);
+        assert_eq!(conflict.unwrap_err().kind, PlanErrorKind::Usage);
         assert_eq!(
-            server_and_port(Some("other.example:2525"), Some(26), Some(&p), 587).unwrap(),
+            server_and_port(Some("other.example:26"), Some(26), Some(&p), 587).unwrap(),
             ("other.example".into(), 26)
         );
         assert_eq!(

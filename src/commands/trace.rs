@@ -55,6 +55,9 @@ impl TracePlan {
             (None, Target::Host { .. }) => None,
         };
         let port = match (&target, args.connect.port) {
+            (Target::Host { port: Some(named), .. }, Some(flag)) if *named != flag => {
+                return Err(crate::account::port_conflict(*named, flag));
+            }
             (_, Some(p)) => p,
             (Target::Host { port: Some(p), .. }, None) => *p,
             _ => 25,

@@ -58,3 +58,33 @@ fn missing_ca_file_exits_66() {
     run.assert_code(66);
     assert!(run.stderr.contains("--ca-file /nonexistent/ca.pem"), "{}", run.stderr);
 }
+
+#[test]
+fn a_port_given_twice_differently_is_refused() {
+    let run = smtpx(&["trace", "127.0.0.1:9", "-p", "25"]);
+    run.assert_code(64);
+    assert!(
+        run.stderr
+            .starts_with("smtpx: error [usage]: the server names port 9 but --port says 25\n")
+    );
+    let run = smtpx(&[
+        "send",
+        "-s",
+        "127.0.0.1:9",
+        "-p",
+        "25",
+        "--from",
+        "a@example.org",
+        "--to",
+        "b@example.com",
+        "--body",
+        "x",
+    ]);
+    run.assert_code(64);
+    assert!(
+        run.stderr
+            .starts_with("smtpx: error [usage]: the server names port 9 but --port says 25\n"),
+        "{}",
+        run.stderr
+    );
+}
