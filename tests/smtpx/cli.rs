@@ -83,7 +83,7 @@ fn a_port_given_twice_differently_is_refused() {
     run.assert_code(64);
     assert!(
         run.stderr
-            .starts_with("smtpx: error [usage]: the server names port 9 but --port says 25\n"),
+            .starts_with("smtpx: error [usage]: the --server names port 9 but --port says 25\n"),
         "{}",
         run.stderr
     );
