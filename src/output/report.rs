@@ -29,6 +29,9 @@ pub struct ReportFacts<'a> {
     pub size: u64,
     /// The sender used because none was given.
     pub default_from: Option<&'a str>,
+    /// Warnings the session raised (DSN not offered, --insecure, a certificate about to
+    /// expire): shown in the short report too, since they change what the user got.
+    pub warnings: &'a [String],
 }
 
 /// Writes the report.
@@ -49,6 +52,10 @@ pub fn render<W: Write>(out: &mut W, palette: Palette, facts: ReportFacts<'_>) -
     }
     for result in outcome.recipients.iter().filter(|x| x.session.is_none()) {
         r.recipient(result, width)?;
+    }
+    for warning in facts.warnings {
+        let line = r.palette.paint(Role::Warning, &format!("! {}", terminal_safe(warning)));
+        writeln!(r.out, "{line}")?;
     }
     r.verdict(facts)
 }
@@ -217,7 +224,12 @@ mod tests {
             elapsed: Duration::from_millis(42),
         };
         let mut out = Vec::new();
-        let facts = ReportFacts { outcome: &outcome, size: 100, default_from: Some("me@host") };
+        let facts = ReportFacts {
+            outcome: &outcome,
+            size: 100,
+            default_from: Some("me@host"),
+            warnings: &[],
+        };
         render(&mut out, Palette::plain(), facts).unwrap();
         let text = String::from_utf8(out).unwrap();
         let expected = "\

@@ -27,7 +27,7 @@ use crate::output::json as jsonout;
 use crate::output::progress::SendProgress;
 use crate::output::report::{self, ReportFacts};
 use crate::output::transcript::{Annotate, TranscriptPrinter};
-use crate::smtp::event::{Recorder, Tee};
+use crate::smtp::event::{Event, Recorder, Tee};
 
 pub use self::args::SendArgs;
 
@@ -62,10 +62,19 @@ pub fn run(args: SendArgs) -> Result<Exit> {
         let doc = document::document(&plan, &outcome, &recorder.events, &result, saved.as_deref());
         jsonout::print(&mut out, &doc)
     } else if verbosity != Verbosity::Quiet {
+        let warnings: Vec<String> = recorder
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Warning(text) => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
         let facts = ReportFacts {
             outcome: &outcome,
             size: plan.message.size(),
             default_from: plan.default_from.as_deref(),
+            warnings: &warnings,
         };
         report::render(&mut out, palette, facts)
     } else {
