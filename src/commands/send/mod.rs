@@ -62,9 +62,12 @@ pub fn run(args: SendArgs) -> Result<Exit> {
         let doc = document::document(&plan, &outcome, &recorder.events, &result, saved.as_deref());
         jsonout::print(&mut out, &doc)
     } else if verbosity != Verbosity::Quiet {
+        // With -v the live transcript has already shown them.
+        let shown_live = live != Verbosity::Quiet;
         let warnings: Vec<String> = recorder
             .events
             .iter()
+            .filter(|_| !shown_live)
             .filter_map(|e| match e {
                 Event::Warning(text) => Some(text.clone()),
                 _ => None,
