@@ -104,11 +104,11 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s 6 -l ipv6 -d 'Use I
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l insecure -d 'Do not verify the server\'s certificate (DANGEROUS: anyone on the path can read and change the session)'
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l json -d 'Print one JSON document (with a schema_version) instead of text'
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s q -l quiet -d 'Print nothing but errors'
-complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s v -l verbose -d 'More detail: -v adds timings and certificate details, -vv raw bytes'
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s v -l verbose -d 'More detail (commands that connect): -v adds the transcript or timings and certificate details, -vv raw bytes'
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s V -l version -d 'Print version'
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l from -d 'Envelope sender for MAIL FROM (default: the null sender <>)' -r
-complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l rcpt -d 'Recipient for RCPT TO (default: the target address; required for a HOST target)' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l rcpt -d 'Recipient for RCPT TO (default: the target address; a HOST target without it stops before MAIL FROM)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l quit-after -d 'Stop after this stage and QUIT' -r -f -a "connect\t'After the TCP (and implicit TLS) connection'
 banner\t'After the server\'s greeting'
 ehlo\t'After EHLO'
@@ -159,7 +159,7 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s 6 -l ipv6 -d 'Use 
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l insecure -d 'Do not verify the server\'s certificate (DANGEROUS: anyone on the path can read and change the session)'
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l json -d 'Print one JSON document (with a schema_version) instead of text'
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s q -l quiet -d 'Print nothing but errors'
-complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s v -l verbose -d 'More detail: -v adds timings and certificate details, -vv raw bytes'
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s v -l verbose -d 'More detail (commands that connect): -v adds the transcript or timings and certificate details, -vv raw bytes'
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s V -l version -d 'Print version'
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l ports -d 'Ports to probe, comma-separated [default: 25,465,587]' -r
@@ -188,7 +188,7 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -s 6 -l ipv6 -d
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l insecure -d 'Do not verify the server\'s certificate (DANGEROUS: anyone on the path can read and change the session)'
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l json -d 'Print one JSON document (with a schema_version) instead of text'
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -s q -l quiet -d 'Print nothing but errors'
-complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -s v -l verbose -d 'More detail: -v adds timings and certificate details, -vv raw bytes'
+complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -s v -l verbose -d 'More detail (commands that connect): -v adds the transcript or timings and certificate details, -vv raw bytes'
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -s V -l version -d 'Print version'
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -s u -l user -d 'User name to authenticate as (SASL authentication identity)' -r
@@ -234,7 +234,7 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -s 6 -l ipv6 -d '
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l insecure -d 'Do not verify the server\'s certificate (DANGEROUS: anyone on the path can read and change the session)'
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l json -d 'Print one JSON document (with a schema_version) instead of text'
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -s q -l quiet -d 'Print nothing but errors'
-complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -s v -l verbose -d 'More detail: -v adds timings and certificate details, -vv raw bytes'
+complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -s v -l verbose -d 'More detail (commands that connect): -v adds the transcript or timings and certificate details, -vv raw bytes'
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -s V -l version -d 'Print version'
 complete -c smtpx -n "__fish_smtpx_using_subcommand explain" -l color -d 'When to colour the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t'Colour when the output is a terminal and NO_COLOR is not set'
@@ -242,7 +242,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c smtpx -n "__fish_smtpx_using_subcommand explain" -l json -d 'Print one JSON document (with a schema_version) instead of text'
 complete -c smtpx -n "__fish_smtpx_using_subcommand explain" -s q -l quiet -d 'Print nothing but errors'
-complete -c smtpx -n "__fish_smtpx_using_subcommand explain" -s v -l verbose -d 'More detail: -v adds timings and certificate details, -vv raw bytes'
+complete -c smtpx -n "__fish_smtpx_using_subcommand explain" -s v -l verbose -d 'More detail (commands that connect): -v adds the transcript or timings and certificate details, -vv raw bytes'
 complete -c smtpx -n "__fish_smtpx_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c smtpx -n "__fish_smtpx_using_subcommand explain" -s V -l version -d 'Print version'
 complete -c smtpx -n "__fish_smtpx_using_subcommand generate" -l out-dir -d 'Directory that receives completions/ and man/' -r -F

@@ -139,7 +139,8 @@ pub struct OutputArgs {
     /// Print nothing but errors.
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// More detail: -v adds timings and certificate details, -vv raw bytes.
+    /// More detail (commands that connect): -v adds the transcript or timings and certificate
+    /// details, -vv raw bytes.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// When to colour the output (NO_COLOR is honoured with auto).
@@ -257,7 +258,8 @@ pub struct TraceArgs {
     /// Envelope sender for MAIL FROM (default: the null sender <>).
     #[arg(long, value_name = "ADDRESS")]
     pub from: Option<String>,
-    /// Recipient for RCPT TO (default: the target address; required for a HOST target).
+    /// Recipient for RCPT TO (default: the target address; a HOST target without it stops
+    /// before MAIL FROM).
     #[arg(long, value_name = "ADDRESS")]
     pub rcpt: Option<String>,
     /// Stop after this stage and QUIT.

@@ -204,14 +204,33 @@ fn check_stdin_used_once(args: &SendArgs) -> Result<(), PlanError> {
     Ok(())
 }
 
-/// `$USER@ehlo-name`, as mail(1) and swaks do when no sender is given.
+/// `$USER@ehlo-name`, as mail(1) and swaks do when no sender is given. Cron jobs and containers
+/// often have no $USER, so the passwd entry of the running user is the fallback.
 fn default_sender(ehlo_name: &str) -> Result<Mailbox, PlanError> {
-    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default();
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(passwd_user_name)
+        .unwrap_or_default();
     Mailbox::parse(&format!("{user}@{ehlo_name}")).map_err(|_| {
         PlanError::usage(
             "no sender: --from is not given and $USER at this host is not an address",
             "add --from ADDRESS (or `from` in the profile)",
         )
+    })
+}
+
+/// The login name of the real user, from /proc (its uid) and /etc/passwd; `None` when either
+/// is unreadable.
+fn passwd_user_name() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?.split_whitespace().next()?;
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid).then(|| name.to_string())
     })
 }
 
