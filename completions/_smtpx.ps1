@@ -119,6 +119,8 @@ Register-ArgumentCompleter -Native -CommandName 'smtpx' -ScriptBlock {
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'File whose first line is the OAuth 2.0 access token (for XOAUTH2 and OAUTHBEARER); SMTPX_TOKEN, if set, is used first')
             [CompletionResult]::new('--token-command', '--token-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the OAuth 2.0 access token; SMTPX_TOKEN, if set, is used first')
             [CompletionResult]::new('--mech', '--mech', [CompletionResultType]::ParameterName, 'SASL mechanism [default: auto, or a --profile''s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Take server, port, tls, user, password source, from, ehlo, ca-file and mech from this [profiles.NAME] of the config file; command-line flags override each of them')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: $XDG_CONFIG_HOME/smtpx/config.toml, else ~/.config/smtpx/config.toml]')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to connect to (default: 25, or the port in HOST:PORT)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to (default: 25, or the port in HOST:PORT)')
             [CompletionResult]::new('--ehlo', '--ehlo', [CompletionResultType]::ParameterName, 'Name to announce in EHLO/HELO (default: this machine''s host name)')

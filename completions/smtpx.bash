@@ -609,7 +609,7 @@ _smtpx() {
             return 0
             ;;
         smtpx__subcmd__trace)
-            opts="-u -p -4 -6 -q -v -h -V --from --rcpt --quit-after --send --all-mx --user --password-file --password-command --token-file --token-command --mech --force-mech --allow-plaintext-auth --port --ipv4 --ipv6 --ehlo --connect-timeout --timeout --local-addr --dns-server --tls --ca-file --insecure --sni --client-cert --client-key --json --quiet --verbose --color --help --version"
+            opts="-u -p -4 -6 -q -v -h -V --from --rcpt --quit-after --send --all-mx --user --password-file --password-command --token-file --token-command --mech --force-mech --allow-plaintext-auth --profile --config --port --ipv4 --ipv6 --ehlo --connect-timeout --timeout --local-addr --dns-server --tls --ca-file --insecure --sni --client-cert --client-key --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,6 +653,14 @@ _smtpx() {
                     ;;
                 --mech)
                     COMPREPLY=($(compgen -W "auto plain login cram-md5 scram-sha-1 scram-sha-256 scram-sha-256-plus xoauth2 oauthbearer external" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --port)

@@ -114,6 +114,8 @@ set edit:completion:arg-completer[smtpx] = {|@words|
             cand --token-file 'File whose first line is the OAuth 2.0 access token (for XOAUTH2 and OAUTHBEARER); SMTPX_TOKEN, if set, is used first'
             cand --token-command 'Command whose first line of output is the OAuth 2.0 access token; SMTPX_TOKEN, if set, is used first'
             cand --mech 'SASL mechanism [default: auto, or a --profile''s mech]. test-auth also takes `all`: each advertised mechanism smtpx supports, in its own connection'
+            cand --profile 'Take server, port, tls, user, password source, from, ehlo, ca-file and mech from this [profiles.NAME] of the config file; command-line flags override each of them'
+            cand --config 'The config file [default: $XDG_CONFIG_HOME/smtpx/config.toml, else ~/.config/smtpx/config.toml]'
             cand -p 'Port to connect to (default: 25, or the port in HOST:PORT)'
             cand --port 'Port to connect to (default: 25, or the port in HOST:PORT)'
             cand --ehlo 'Name to announce in EHLO/HELO (default: this machine''s host name)'

@@ -132,6 +132,8 @@ scram-sha-256-plus\t'RFC 7677 + RFC 5929: SCRAM-SHA-256 bound to this TLS connec
 xoauth2\t'Google\'s XOAUTH2: an OAuth 2.0 access token'
 oauthbearer\t'RFC 7628: an OAuth 2.0 access token'
 external\t'RFC 4422: the identity of the TLS client certificate (--client-cert/--client-key)'"
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l profile -d 'Take server, port, tls, user, password source, from, ehlo, ca-file and mech from this [profiles.NAME] of the config file; command-line flags override each of them' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l config -d 'The config file [default: $XDG_CONFIG_HOME/smtpx/config.toml, else ~/.config/smtpx/config.toml]' -r -F
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s p -l port -d 'Port to connect to (default: 25, or the port in HOST:PORT)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l ehlo -d 'Name to announce in EHLO/HELO (default: this machine\'s host name)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l connect-timeout -d 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)' -r

@@ -276,6 +276,8 @@ pub struct TraceArgs {
     #[command(flatten)]
     pub auth: crate::account::AuthArgs,
     #[command(flatten)]
+    pub profile: crate::account::ProfileArgs,
+    #[command(flatten)]
     pub connect: ConnectArgs,
     #[command(flatten)]
     pub tls: TlsArgs,

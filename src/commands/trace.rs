@@ -48,13 +48,26 @@ impl TracePlan {
     /// Validates the arguments; nothing is resolved or connected yet.
     pub fn from_args(args: &TraceArgs) -> Result<TracePlan, PlanError> {
         let target = plan::parse_target(&args.target)?;
-        let from = args.from.as_deref().map(|a| plan::parse_address("--from", a)).transpose()?;
+        // A profile fills what the flags leave unset: EHLO name, CA file, TLS mode, the user and
+        // password source for the AUTH stage, and the envelope sender.
+        let profile = crate::account::load_profile(&args.profile)?;
+        let (mut connect, mut tls_args) = (args.connect.clone(), args.tls.clone());
+        if let Some(profile) = &profile {
+            profile.fill_connection(&mut connect, &mut tls_args);
+        }
+        let from = match (&args.from, profile.as_ref().and_then(|p| p.from.as_ref())) {
+            (Some(a), _) => Some(plan::parse_address("--from", a)?),
+            (None, Some(mailbox)) => {
+                Some(plan::parse_address("the profile's from", &mailbox.address.to_string())?)
+            }
+            (None, None) => None,
+        };
         let rcpt = match (&args.rcpt, &target) {
             (Some(r), _) => Some(plan::parse_address("--rcpt", r)?),
             (None, Target::Address(a)) => Some(a.clone()),
             (None, Target::Host { .. }) => None,
         };
-        let port = match (&target, args.connect.port) {
+        let port = match (&target, connect.port) {
             (Target::Host { port: Some(named), .. }, Some(flag)) if *named != flag => {
                 return Err(crate::account::port_conflict(*named, flag));
             }
@@ -62,12 +75,14 @@ impl TracePlan {
             (Target::Host { port: Some(p), .. }, None) => *p,
             _ => 25,
         };
-        let mut tls = plan::tls_params(&args.tls)?;
-        let wants_auth = args.auth.user.is_some() || args.auth.mech.is_some();
+        let mut tls = plan::tls_params(&tls_args)?;
+        let wants_auth = args.auth.user.is_some()
+            || args.auth.mech.is_some()
+            || profile.as_ref().is_some_and(|p| p.user.is_some());
         let auth = if wants_auth {
             let context =
                 PlanContext { client_certificate: tls.identity.is_some(), allow_all: false };
-            Some(AuthPlan::from_args(&args.auth, None, context)?)
+            Some(AuthPlan::from_args(&args.auth, profile.as_ref(), context)?)
         } else {
             None
         };
@@ -84,7 +99,7 @@ impl TracePlan {
                 "add --rcpt ADDRESS, or trace an address instead of a host",
             ));
         }
-        if args.tls.mode() == TlsMode::Opportunistic {
+        if tls_args.mode() == TlsMode::Opportunistic {
             tls.opportunistic = true;
         }
         Ok(TracePlan {
@@ -95,9 +110,9 @@ impl TracePlan {
             last_stage,
             send: args.send,
             all_mx: args.all_mx,
-            tls_mode: args.tls.mode(),
-            session: plan::session_config(&args.connect, tls)?,
-            dns: plan::dns_options(&args.connect)?,
+            tls_mode: tls_args.mode(),
+            session: plan::session_config(&connect, tls)?,
+            dns: plan::dns_options(&connect)?,
             auth,
         })
     }

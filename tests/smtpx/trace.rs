@@ -352,3 +352,25 @@ fn ipv6_loopback_and_local_address() {
         run.stdout
     );
 }
+
+#[test]
+fn profile_fills_ehlo_and_tls_for_trace() {
+    let server = ScriptedServer::one(vec![
+        send("220 mx.test ESMTP"),
+        expect("EHLO laptop.example.org"),
+        send("250-mx.test\r\n250 STARTTLS"),
+        expect("QUIT"),
+        send("221 Bye"),
+    ]);
+    let dir = crate::support::TempDir::new("trace-profile");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[profiles.work]\nehlo = \"laptop.example.org\"\ntls = \"none\"\n")
+        .unwrap();
+    let target = format!("127.0.0.1:{}", server.port());
+    let config = config.to_string_lossy().into_owned();
+    let run =
+        smtpx(&["trace", &target, "--profile", "work", "--config", &config, "--quit-after", "tls"]);
+    run.assert_code(0);
+    // tls = "none" from the profile: STARTTLS is offered but not used.
+    assert!(!run.stdout.contains("C: STARTTLS"), "{}", run.stdout);
+}
