@@ -225,7 +225,9 @@ fn dedup(ports: &[u16]) -> Vec<u16> {
 pub fn run(args: ProbePortsArgs) -> Result<Exit> {
     let plan = ProbePlan::from_args(&args)?;
     let verbosity = super::verbosity(&args.output);
-    let live = LiveStatus::new(std::io::stderr().is_terminal() && verbosity != Verbosity::Quiet);
+    let on_terminal = std::io::stderr().is_terminal();
+    let colour = crate::output::palette::Palette::choose(args.output.color, on_terminal).enabled();
+    let live = LiveStatus::new(on_terminal && verbosity != Verbosity::Quiet, colour);
     let (route, hosts) = hosts(&plan)?;
     let reports = probe_hosts(&plan, &hosts, &live)?;
     live.clear();

@@ -15,25 +15,32 @@ use super::sanitize::terminal_safe;
 /// A set of live status lines, or nothing when disabled.
 pub struct LiveStatus {
     multi: Option<MultiProgress>,
+    colour: bool,
 }
 
 impl LiveStatus {
-    /// Draws on stderr when `enabled` (stderr is a terminal and the user did not ask for quiet).
-    pub fn new(enabled: bool) -> LiveStatus {
+    /// Draws on stderr when `enabled` (stderr is a terminal and the user did not ask for quiet);
+    /// bold labels only when `colour` (the `--color`/NO_COLOR decision for stderr).
+    pub fn new(enabled: bool, colour: bool) -> LiveStatus {
         let multi = enabled
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10)));
-        LiveStatus { multi }
+        LiveStatus { multi, colour }
     }
 
     /// A status that draws nothing (tests, pipes).
     pub fn disabled() -> LiveStatus {
-        LiveStatus { multi: None }
+        LiveStatus { multi: None, colour: false }
     }
 
     /// Adds a line labelled `label` (e.g. `127.0.0.1:587`).
     pub fn line(&self, label: &str) -> StatusLine {
         let Some(multi) = &self.multi else { return StatusLine { bar: None } };
-        let style = ProgressStyle::with_template("{spinner} {prefix:.bold} {wide_msg}")
+        let template = if self.colour {
+            "{spinner} {prefix:.bold} {wide_msg}"
+        } else {
+            "{spinner} {prefix} {wide_msg}"
+        };
+        let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_spinner());
         let bar = multi.add(ProgressBar::new_spinner().with_style(style));
         bar.set_prefix(terminal_safe(label));

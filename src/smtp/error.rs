@@ -191,6 +191,10 @@ impl Classify for Error {
                 Some("the server is slow or stalled; raise --timeout or retry later".into())
             }
             Error::Tls(failure) => failure.hint(),
+            // REQUIRETLS mail must not travel in clear at all (RFC 8689): no way around it.
+            Error::TlsUnavailable { reason } if reason.contains("--require-tls") => {
+                Some("this server cannot take REQUIRETLS mail; use one that offers STARTTLS".into())
+            }
             Error::TlsUnavailable { .. } => Some(
                 "use --tls opportunistic or --tls none to continue without TLS (not for passwords)"
                     .into(),
