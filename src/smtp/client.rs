@@ -210,12 +210,7 @@ impl<'o> Client<'o> {
         let Some(tcp) = self.transport.take_plain() else {
             return Ok(());
         };
-        // The last reply's deadline may have left almost no read timeout on the socket; the
-        // handshake gets a full reply timeout of its own.
-        let timeout = Some(self.config.connect.reply_timeout);
-        if let Err(source) = tcp.set_read_timeout(timeout) {
-            return Err(Error::Io { during: "the TLS handshake".into(), source });
-        }
+        // take_plain armed the stream's deadline: the whole handshake gets one reply timeout.
         let verify = !(self.config.tls.insecure || self.config.tls.opportunistic);
         match tls::handshake(tcp, &self.host, &self.config.tls, verify, upgrade) {
             Ok((stream, info)) => {
@@ -348,7 +343,6 @@ fn inspect_certificate(
         }
     }
     let tcp = transport.take_plain()?;
-    tcp.set_read_timeout(Some(config.connect.reply_timeout)).ok()?;
     let (stream, mut info) = tls::handshake(tcp, host, &config.tls, false, upgrade).ok()?;
     transport.install_tls(stream);
     transport.queue(&Command::Quit.wire());

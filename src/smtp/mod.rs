@@ -10,6 +10,7 @@ pub mod client;
 pub mod codes;
 pub mod command;
 pub mod data;
+pub mod deadline;
 pub mod error;
 pub mod event;
 pub mod extension;

@@ -12,17 +12,18 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
+use super::deadline::{Deadline, DeadlineStream};
 use super::error::{ConnectAttempt, ConnectFailure, Error};
 use super::event::{Event, Observer};
 use super::reply::{MAX_LINE_LEN, Reply, ReplyBuilder};
 use super::tls::record::HandshakeRecorder;
 
 /// A TLS stream over TCP, with the recorder that captured the server's handshake bytes.
-pub type TlsStream = native_tls::TlsStream<HandshakeRecorder<TcpStream>>;
+pub type TlsStream = native_tls::TlsStream<HandshakeRecorder<DeadlineStream>>;
 
 /// The stream currently carrying the session.
 enum Stream {
-    Plain(TcpStream),
+    Plain(DeadlineStream),
     Tls(Box<TlsStream>),
     /// Transiently empty while the plain stream is handed to the TLS handshake.
     Detached,
@@ -76,6 +77,11 @@ pub struct Transport {
     rpos: usize,
     wbuf: Vec<u8>,
     reply_timeout: Duration,
+    /// Bound on each flush of queued bytes: the user's `--timeout`, even while a reply is
+    /// allowed to take longer (the end of a message).
+    write_timeout: Duration,
+    /// The end of the current wait, obeyed by the stream under TLS too.
+    deadline: Deadline,
 }
 
 impl std::fmt::Debug for Transport {
@@ -136,15 +142,17 @@ impl Transport {
         let io_err = |source| Error::Io { during: "connect".into(), source };
         let peer = stream.peer_addr().map_err(io_err)?;
         let socket = stream.try_clone().map_err(io_err)?;
-        socket.set_write_timeout(Some(reply_timeout)).map_err(io_err)?;
+        let deadline = Deadline::default();
         Ok(Transport {
-            stream: Stream::Plain(stream),
+            stream: Stream::Plain(DeadlineStream::new(stream, deadline.clone())),
             socket,
             peer,
             rbuf: Vec::with_capacity(4096),
             rpos: 0,
             wbuf: Vec::with_capacity(4096),
             reply_timeout,
+            write_timeout: reply_timeout,
+            deadline,
         })
     }
 
@@ -173,11 +181,12 @@ impl Transport {
         if self.wbuf.is_empty() {
             return Ok(());
         }
+        self.deadline.arm(self.write_timeout);
         let result = self.stream.write_all(&self.wbuf).and_then(|()| self.stream.flush());
         self.wbuf.clear();
         result.map_err(|source| match source.kind() {
             io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
-                Error::Timeout { waiting_for: during.to_string(), after: self.reply_timeout }
+                Error::Timeout { waiting_for: during.to_string(), after: self.write_timeout }
             }
             _ => Error::Io { during: during.to_string(), source },
         })
@@ -190,6 +199,7 @@ impl Transport {
 
     /// Reads one complete reply within the reply timeout. Returns it with its raw bytes.
     pub fn read_reply(&mut self, waiting_for: &str) -> Result<(Reply, Vec<u8>), Error> {
+        self.deadline.arm(self.reply_timeout);
         let deadline = Instant::now() + self.reply_timeout;
         let mut builder = ReplyBuilder::default();
         let mut raw = Vec::new();
@@ -243,9 +253,6 @@ impl Transport {
         if remaining.is_zero() {
             return Err(timeout());
         }
-        self.socket
-            .set_read_timeout(Some(remaining))
-            .map_err(|source| Error::Io { during: waiting_for.to_string(), source })?;
         if self.rpos > 0 {
             self.rbuf.drain(..self.rpos);
             self.rpos = 0;
@@ -279,10 +286,15 @@ impl Transport {
         self.flush("message content")
     }
 
-    /// Hands the plain TCP stream to a TLS handshake. Fails if TLS is already up.
-    pub fn take_plain(&mut self) -> Option<TcpStream> {
+    /// Hands the plain stream to a TLS handshake (with a full reply timeout on its deadline).
+    /// `None` if TLS is already up.
+    pub fn take_plain(&mut self) -> Option<DeadlineStream> {
         match std::mem::replace(&mut self.stream, Stream::Detached) {
-            Stream::Plain(s) => Some(s),
+            Stream::Plain(s) => {
+                // The handshake reads through the stream: it gets one reply timeout in all.
+                self.deadline.arm(self.reply_timeout);
+                Some(s)
+            }
             other => {
                 self.stream = other;
                 None
@@ -304,10 +316,9 @@ impl Transport {
 
     /// Changes the bound on each later reply (and on writes). `probe-ports` waits a short while
     /// for a banner before it tries implicit TLS, then restores the user's timeout.
+    /// Writes keep the timeout given at connect time: a server that stops reading must not
+    /// hold the client for as long as a slow final reply may take.
     pub fn set_reply_timeout(&mut self, timeout: Duration) -> Result<(), Error> {
-        self.socket
-            .set_write_timeout(Some(timeout))
-            .map_err(|source| Error::Io { during: "setting a timeout".into(), source })?;
         self.reply_timeout = timeout;
         Ok(())
     }

@@ -212,3 +212,27 @@ fn stalled_handshake_times_out_with_75() {
         run.stderr
     );
 }
+
+#[test]
+fn a_handshake_trickled_byte_by_byte_still_times_out() {
+    // A TLS record header announcing 16 KB, then its body one byte at a time: each byte would
+    // renew a per-read socket timeout; the reply deadline must end the wait anyway.
+    let mut record = vec![0x16, 0x03, 0x03, 0x40, 0x00];
+    record.extend(std::iter::repeat_n(0u8, 400));
+    let server = ScriptedServer::one(vec![
+        send("220 mx.test ESMTP"),
+        expect("EHLO client.test"),
+        send("250-mx.test\r\n250 STARTTLS"),
+        expect("STARTTLS"),
+        send("220 2.0.0 Ready to start TLS"),
+        Step::Discard,
+        Step::Trickle(record, std::time::Duration::from_millis(20)),
+    ]);
+    let run = trace_localhost(&server, &["--timeout", "500ms"]);
+    run.assert_code(75);
+    assert!(
+        run.stderr.starts_with("smtpx: error [tls]: TLS handshake with localhost timed out"),
+        "{}",
+        run.stderr
+    );
+}

@@ -12,13 +12,13 @@ pub mod record;
 pub mod server_hello;
 
 use std::fmt;
-use std::net::TcpStream;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
 use self::certificate::{CertificateSummary, TrustVerdict};
 use self::record::HandshakeRecorder;
+use super::deadline::DeadlineStream;
 use super::transport::TlsStream;
 
 /// How TLS was entered.
@@ -173,7 +173,7 @@ pub fn now_unix() -> i64 {
 /// Runs the TLS handshake on `tcp`. With `verify` false, any certificate is accepted (used by
 /// `--insecure` and by the second handshake that shows an untrusted certificate).
 pub fn handshake(
-    tcp: TcpStream,
+    tcp: DeadlineStream,
     host: &str,
     params: &TlsParams,
     verify: bool,

@@ -26,6 +26,10 @@ pub enum Step {
     Tls(TlsIdentity),
     /// Read and drop whatever the client sends next (e.g. a TLS ClientHello we will not answer).
     Discard,
+    /// Send these bytes one at a time, pausing between them, like a hostile server keeping a
+    /// read busy. The client must give up first: a trickle that runs to its end fails the
+    /// script.
+    Trickle(Vec<u8>, Duration),
     /// Close the connection now.
     Close,
     /// Keep the connection open, never answering, until the client goes away.
@@ -299,6 +303,16 @@ fn play(
             Step::Discard => {
                 let mut chunk = [0u8; 4096];
                 reader.read(&mut chunk).map_err(|e| format!("discard: {e}"))?;
+            }
+            Step::Trickle(bytes, pause) => {
+                for byte in bytes {
+                    let conn = reader.get_mut();
+                    if conn.write_all(&[byte]).and_then(|()| conn.flush()).is_err() {
+                        return Ok(()); // the client gave up, as it should
+                    }
+                    std::thread::sleep(pause);
+                }
+                return Err("the client sat through the whole trickle".into());
             }
             Step::TlsClientCert => {
                 if !reader.buffer().is_empty() {
