@@ -76,7 +76,7 @@ external\t'RFC 4422: the identity of the TLS client certificate (--client-cert/-
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -s p -l port -d 'Port to connect to (default: 25, or the port in HOST:PORT)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l ehlo -d 'Name to announce in EHLO/HELO (default: this machine\'s host name)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l connect-timeout -d 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)' -r
-complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l timeout -d 'Time allowed for each server reply' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l timeout -d 'Time allowed for each server reply and each write (the reply to the end of a message gets at least 10 minutes, RFC 5321 §4.5.3.2.6, since giving up early risks duplicates)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l local-addr -d 'Local address to connect from' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l dns-server -d 'Ask this DNS resolver (IP or IP:PORT) instead of the system\'s' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand send" -l tls -d 'When to use TLS [default: auto, or the profile\'s `tls`]' -r -f -a "auto\t'Implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered elsewhere; the certificate is always verified'
@@ -137,7 +137,7 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l config -d 'The con
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -s p -l port -d 'Port to connect to (default: 25, or the port in HOST:PORT)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l ehlo -d 'Name to announce in EHLO/HELO (default: this machine\'s host name)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l connect-timeout -d 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)' -r
-complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l timeout -d 'Time allowed for each server reply' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l timeout -d 'Time allowed for each server reply and each write (the reply to the end of a message gets at least 10 minutes, RFC 5321 §4.5.3.2.6, since giving up early risks duplicates)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l local-addr -d 'Local address to connect from' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l dns-server -d 'Ask this DNS resolver (IP or IP:PORT) instead of the system\'s' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand trace" -l tls -d 'When to use TLS [default: auto, or the profile\'s `tls`]' -r -f -a "auto\t'Implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered elsewhere; the certificate is always verified'
@@ -168,7 +168,7 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l ports -d 'Po
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l require -d 'Exit 0 only if every probe of these ports accepts an SMTP session (they are probed even when --ports leaves them out)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l ehlo -d 'Name to announce in EHLO/HELO (default: this machine\'s host name)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l connect-timeout -d 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)' -r
-complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l timeout -d 'Time allowed for each server reply' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l timeout -d 'Time allowed for each server reply and each write (the reply to the end of a message gets at least 10 minutes, RFC 5321 §4.5.3.2.6, since giving up early risks duplicates)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l local-addr -d 'Local address to connect from' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l dns-server -d 'Ask this DNS resolver (IP or IP:PORT) instead of the system\'s' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand probe-ports" -l ca-file -d 'PEM file of CA certificates to trust, in addition to the system\'s' -r -F
@@ -212,7 +212,7 @@ complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l profile -d 'Ta
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l config -d 'The config file [default: $XDG_CONFIG_HOME/smtpx/config.toml, else ~/.config/smtpx/config.toml]' -r -F
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l ehlo -d 'Name to announce in EHLO/HELO (default: this machine\'s host name)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l connect-timeout -d 'Time allowed for each TCP connection attempt (e.g. 10s, 500ms)' -r
-complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l timeout -d 'Time allowed for each server reply' -r
+complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l timeout -d 'Time allowed for each server reply and each write (the reply to the end of a message gets at least 10 minutes, RFC 5321 §4.5.3.2.6, since giving up early risks duplicates)' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l local-addr -d 'Local address to connect from' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l dns-server -d 'Ask this DNS resolver (IP or IP:PORT) instead of the system\'s' -r
 complete -c smtpx -n "__fish_smtpx_using_subcommand test-auth" -l tls -d 'When to use TLS [default: auto, or the profile\'s `tls`]' -r -f -a "auto\t'Implicit TLS on 465, STARTTLS required on 587, STARTTLS when offered elsewhere; the certificate is always verified'

@@ -166,7 +166,8 @@ pub struct ConnectArgs {
     /// Time allowed for each TCP connection attempt (e.g. 10s, 500ms).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub connect_timeout: Duration,
-    /// Time allowed for each server reply.
+    /// Time allowed for each server reply and each write (the reply to the end of a message
+    /// gets at least 10 minutes, RFC 5321 §4.5.3.2.6, since giving up early risks duplicates).
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub timeout: Duration,
     /// Local address to connect from.

@@ -225,6 +225,13 @@ impl Transport {
         loop {
             let pending = &self.rbuf[self.rpos..];
             if let Some(i) = pending[checked..].iter().position(|&b| b == b'\n') {
+                // The bound holds exactly, whatever a single read happened to bring in.
+                if checked + i > MAX_LINE_LEN + 1 {
+                    return Err(Error::LineTooLong {
+                        waiting_for: waiting_for.to_string(),
+                        limit: MAX_LINE_LEN,
+                    });
+                }
                 let end = self.rpos + checked + i + 1;
                 let line = self.rbuf[self.rpos..end].to_vec();
                 self.rpos = end;

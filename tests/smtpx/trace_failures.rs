@@ -180,3 +180,18 @@ fn required_starttls_not_offered_stops_before_mail() {
     );
     assert!(!String::from_utf8(server.received()).unwrap().contains("MAIL FROM"));
 }
+
+#[test]
+fn a_long_line_arriving_with_its_end_is_still_refused() {
+    // 5000 bytes and the CRLF in one write: the bound is on the line, not on each read.
+    let mut line = b"220 ".to_vec();
+    line.extend(std::iter::repeat_n(b'b', 5000));
+    line.extend(b"\r\n");
+    let server = ScriptedServer::one(vec![Step::Send(line), Step::Stall]);
+    let run = trace(&server, &[]);
+    run.assert_code(76);
+    assert_eq!(
+        run.stderr,
+        "smtpx: error [protocol]: reply line to the banner is longer than 4096 bytes\n"
+    );
+}

@@ -236,3 +236,30 @@ fn a_handshake_trickled_byte_by_byte_still_times_out() {
         run.stderr
     );
 }
+
+#[test]
+fn connection_closed_during_the_handshake_is_worth_a_retry() {
+    let server = ScriptedServer::one(vec![
+        send("220 mx.test ESMTP"),
+        expect("EHLO client.test"),
+        send("250-mx.test\r\n250 STARTTLS"),
+        expect("STARTTLS"),
+        send("220 2.0.0 Ready to start TLS"),
+        Step::Discard,
+        Step::Close,
+    ]);
+    let run = trace_localhost(&server, &[]);
+    run.assert_code(75);
+    assert!(
+        run.stderr.starts_with("smtpx: error [tls]: TLS handshake with localhost failed: "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "hint: the server closed the connection during the TLS handshake; retry later"
+        ),
+        "{}",
+        run.stderr
+    );
+}

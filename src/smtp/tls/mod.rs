@@ -109,7 +109,8 @@ pub struct TlsFailure {
     pub verdict: Option<TrustVerdict>,
     /// Facts from a second, unverified handshake made only to show the certificate.
     pub inspected: Option<TlsInfo>,
-    /// True when the handshake did not finish within the reply timeout.
+    /// True when the handshake did not finish within the reply timeout, or the server closed
+    /// the connection in the middle of it: both are worth retrying later.
     pub timed_out: bool,
     /// What the server's first flight said: the negotiated version and suite, or its alert.
     pub server_hello: Option<String>,
@@ -129,8 +130,10 @@ impl TlsFailure {
                  verification (never with real passwords)"
                     .into(),
             )
-        } else if self.timed_out {
+        } else if self.timed_out && self.message.contains("no answer") {
             Some("the server stalled during the TLS handshake; retry later".into())
+        } else if self.timed_out {
+            Some("the server closed the connection during the TLS handshake; retry later".into())
         } else {
             Some("the server may not support a TLS version or cipher suite we offer".into())
         }
@@ -151,7 +154,7 @@ impl fmt::Display for TlsFailure {
             (None, true) => {
                 write!(f, "certificate of {} is not trusted: {}", self.server_name, self.message)
             }
-            _ if self.timed_out => {
+            _ if self.timed_out && self.message.contains("no answer") => {
                 write!(f, "TLS handshake with {} timed out", self.server_name)
             }
             _ => {
@@ -211,7 +214,12 @@ pub fn handshake(
     let mut stream = match connector.connect(name, recorder) {
         Ok(stream) => stream,
         Err(native_tls::HandshakeError::Failure(e)) => {
-            let mut failed = failure(e.to_string(), false);
+            let message = e.to_string();
+            // A connection lost mid-handshake is a network failure, not a TLS verdict.
+            let lost = ["unexpected eof", "connection reset", "broken pipe"]
+                .iter()
+                .any(|m| message.to_ascii_lowercase().contains(m));
+            let mut failed = failure(message, lost);
             failed.server_hello =
                 Some(match server_hello::parse_server_hello(&capture.stop_recording()) {
                     Ok(facts) => format!("{} {}", facts.version, facts.cipher_suite_label()),
