@@ -27,6 +27,7 @@ use crate::smtp::auth::{self, AuthError, AuthOutcome};
 use crate::smtp::event::Event;
 use crate::smtp::extension::EhloInfo;
 use crate::smtp::sasl::{self, ChannelBinding, CredentialKind, Credentials, Mechanism, SaslError};
+use crate::smtp::tls::SkippedBy;
 use crate::smtp::{Client, Error};
 
 /// The `--mech` values. `all` is accepted by clap everywhere but only `test-auth` runs it;
@@ -675,6 +676,22 @@ fn channel_binding(client: &Client<'_>, mechanism: Mechanism) -> Option<ChannelB
 /// DESIGN.md §3: never AUTH over a connection without TLS unless the user explicitly allows it.
 /// The error says what to do instead, and says so when the server keeps AUTH behind STARTTLS.
 pub fn check_tls(client: &Client<'_>, plan: &AuthPlan) -> Result<(), Error> {
+    // Opportunistic TLS encrypts but does not authenticate the server: the credentials would
+    // go to whoever answered. Only --insecure (a deliberate choice about this server) or
+    // --allow-plaintext-auth (a deliberate choice about the credentials) lets AUTH go on.
+    if let Some(info) = client.tls_info()
+        && info.skipped_by == Some(SkippedBy::Opportunistic)
+        && !plan.allow_plaintext
+    {
+        return Err(Error::PlaintextAuth {
+            reason: format!(
+                "refusing to authenticate to {} over opportunistic TLS: the certificate was not \
+                 verified, so the credentials could go to anyone in the middle; use --tls auto \
+                 or --tls starttls (verified), or --insecure to accept that risk for this server",
+                client.host()
+            ),
+        });
+    }
     if client.is_tls() || plan.allow_plaintext {
         return Ok(());
     }

@@ -423,6 +423,7 @@ mod tests {
             cipher_suite: Some("TLS_AES_256_GCM_SHA384".into()),
             certificate: Some(certificate()),
             trusted: true,
+            skipped_by: None,
             verdict: "trusted".into(),
             notes: Vec::new(),
             end_point: None,

@@ -907,3 +907,21 @@ fn interop_trace_logs_in_on_the_submission_port() {
         run.stdout
     );
 }
+
+#[test]
+fn opportunistic_tls_is_not_enough_for_credentials() {
+    // Opportunistic TLS skips verification: AUTH would hand the password to anyone in the middle.
+    let server = ScriptedServer::one(session("PLAIN LOGIN", vec![]));
+    let run = test_auth(
+        &server,
+        &["--tls", "opportunistic", "--mech", "plain", "-u", "alice"],
+        &password_env(),
+    );
+    run.assert_code(77);
+    assert!(
+        run.stderr.contains("refusing to authenticate to localhost over opportunistic TLS"),
+        "{}",
+        run.stderr
+    );
+    assert!(!received(&server).contains("AUTH"), "{}", received(&server));
+}

@@ -59,6 +59,16 @@ impl fmt::Debug for TlsParams {
     }
 }
 
+/// Which choice of the user turned certificate verification off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SkippedBy {
+    /// `--insecure`: the user accepts anyone's certificate, knowingly.
+    Insecure,
+    /// `--tls opportunistic`: encryption without authentication, as MTAs do on port 25.
+    Opportunistic,
+}
+
 /// The facts of an established (or inspected) TLS session.
 #[derive(Debug, Clone, Serialize)]
 pub struct TlsInfo {
@@ -74,6 +84,8 @@ pub struct TlsInfo {
     pub certificate: Option<CertificateSummary>,
     /// True when the chain and name were verified.
     pub trusted: bool,
+    /// Why verification was skipped, when the user chose that: `insecure` or `opportunistic`.
+    pub skipped_by: Option<SkippedBy>,
     /// `trusted`, `not verified (--insecure)`, or why it is not trusted.
     pub verdict: String,
     /// Why a fact is missing (e.g. the ServerHello could not be parsed).
@@ -238,8 +250,10 @@ pub fn handshake(
         info.verdict = "trusted".into();
     } else if params.opportunistic && !params.insecure {
         info.verdict = "not verified (opportunistic TLS)".into();
+        info.skipped_by = Some(SkippedBy::Opportunistic);
     } else {
         info.verdict = "not verified (--insecure)".into();
+        info.skipped_by = Some(SkippedBy::Insecure);
     }
     Ok((stream, info))
 }
@@ -287,6 +301,7 @@ fn describe(
         cipher_suite,
         certificate,
         trusted: false,
+        skipped_by: None,
         verdict: String::new(),
         notes,
         end_point,
