@@ -222,7 +222,12 @@ pub fn parse_host_port(arg: &str, text: &str) -> Result<(String, Option<u16>), P
         None => None,
         Some(p) => match p.parse::<u16>() {
             Ok(n) if n > 0 => Some(n),
-            _ => return Err(bad(format!("{p:?} is not a port number (1-65535)"))),
+            _ => {
+                return Err(PlanError::usage(
+                    format!("{arg} {text:?}: {p:?} is not a port number (1-65535)"),
+                    "use HOST:PORT with a port from 1 to 65535",
+                ));
+            }
         },
     };
     if host.parse::<IpAddr>().is_err() {
@@ -323,8 +328,9 @@ fn parse_dns_server(text: &str) -> Result<SocketAddr, PlanError> {
     if let Ok(ip) = text.parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, 53));
     }
+    // A malformed option value is a command-line error (64), like the ones clap finds.
     text.parse::<SocketAddr>().map_err(|_| {
-        PlanError::input(
+        PlanError::usage(
             format!("--dns-server {text:?} is not an IP address or IP:PORT"),
             "e.g. --dns-server 9.9.9.9 or --dns-server 127.0.0.1:5353 or [::1]:53",
         )

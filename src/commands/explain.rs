@@ -57,11 +57,17 @@ fn print_json(results: &[Result<Explanation, ExplainError>]) -> Result<()> {
     let explanations: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
     let errors: Vec<String> =
         results.iter().filter_map(|r| r.as_ref().err()).map(ToString::to_string).collect();
+    let ok = !explanations.is_empty();
     let doc = json!({
         "schema_version": jsonout::SCHEMA_VERSION,
         "command": "explain",
         "explanations": explanations,
         "unexplained": errors,
+        "result": {
+            "ok": ok,
+            "exit_code": if ok { Exit::Ok } else { Exit::DataErr } as u8,
+            "explained": explanations.len(),
+        },
     });
     jsonout::print(&mut std::io::stdout().lock(), &doc)?;
     Ok(())

@@ -187,6 +187,12 @@ impl Classify for Error {
                     Some("check the host and port; `smtpx probe-ports HOST` shows which ports answer".into())
                 }
             }
+            // A silent greeting is what an implicit-TLS port (465) looks like to a plain client.
+            Error::Timeout { waiting_for, .. } if waiting_for == "the banner" => Some(
+                "the server is slow or stalled; if this port expects TLS from the first byte \
+                 (like 465), add --tls implicit"
+                    .into(),
+            ),
             Error::Timeout { .. } => {
                 Some("the server is slow or stalled; raise --timeout or retry later".into())
             }

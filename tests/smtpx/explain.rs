@@ -82,6 +82,8 @@ fn json_lists_explanations() {
     assert_eq!(e["enhanced"]["code"], "5.7.1");
     assert_eq!(e["retry"], "after_fix");
     assert_eq!(e["causes"][0]["kind"], "blocklist");
+    assert_eq!(doc["result"]["ok"], true);
+    assert_eq!(doc["result"]["exit_code"], 0);
 }
 
 #[test]

@@ -47,7 +47,8 @@ fn silent_server_times_out_with_75() {
     assert_eq!(
         run.stderr,
         "smtpx: error [timeout]: no reply to the banner within 300 ms\n  \
-         hint: the server is slow or stalled; raise --timeout or retry later\n"
+         hint: the server is slow or stalled; if this port expects TLS from the first byte \
+         (like 465), add --tls implicit\n"
     );
 }
 

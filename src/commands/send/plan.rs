@@ -420,7 +420,7 @@ fn options(args: &SendArgs, mode: TlsMode) -> Result<Options, PlanError> {
     let notify = match &args.dsn_notify {
         None => None,
         Some(text) => Some(params::parse_notify(text).map_err(|e| {
-            PlanError::input(
+            PlanError::usage(
                 format!("--dsn-notify {text:?}: {e}"),
                 "e.g. --dsn-notify failure,delay",
             )

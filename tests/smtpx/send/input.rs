@@ -138,7 +138,7 @@ fn command_lines_that_do_not_fit_exit_64() {
         "smtpx: error [usage]: --attach-type",
     );
     refused(&with(&["--require-tls", "--tls", "none"]), 64, "smtpx: error [usage]: --require-tls");
-    refused(&with(&["--dsn-notify", "sometimes"]), 65, "smtpx: error [input]: --dsn-notify");
+    refused(&with(&["--dsn-notify", "sometimes"]), 64, "smtpx: error [usage]: --dsn-notify");
     refused(&with(&["-t"]), 64, "smtpx: error [usage]: the following required arguments");
     refused(&with(&["--raw", "-", "--subject", "x"]), 64, "smtpx: error [usage]: the argument '--");
     refused(
