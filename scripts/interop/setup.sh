@@ -404,7 +404,8 @@ main() {
         "auth-before-tls $INTEROP_AUTH_BEFORE_TLS_PORT, submission $INTEROP_SUBMISSION_PORT," \
         "submissions $INTEROP_SMTPS_PORT on 127.0.0.1$(interop_ipv6_loopback && echo ' and ::1')"
     interop_log "mail: $INTEROP_MAIL_DIR/<user>/new/; logs: $INTEROP_LOG_DIR; env: $SMTPX_INTEROP_ENV_FILE"
-    cat "$SMTPX_INTEROP_ENV_FILE"
+    # The env file (users, test passwords, paths) is for the tests; print it with SMTPX_VERBOSE=1.
+    if [[ "${SMTPX_VERBOSE:-0}" == 1 ]]; then cat "$SMTPX_INTEROP_ENV_FILE"; fi
 }
 
 main "$@"
