@@ -17,8 +17,10 @@
 //! - [`output`]: renders events and reports as text, tables or JSON. It never touches a socket.
 //! - [`dns`]: MX and address lookups behind synchronous functions.
 //! - [`exit`]: the documented exit codes and the mapping from errors to them.
+//! - [`civil`]: UTC calendar arithmetic for dates in messages, certificates and file names.
 
 pub mod account;
+pub mod civil;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -356,7 +356,7 @@ pub fn format_date(time: SystemTime) -> Option<String> {
     let secs = time.duration_since(UNIX_EPOCH).ok()?.as_secs();
     let days = secs / 86_400;
     let rem = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = crate::civil::civil_from_days(days as i64);
     let weekday = DAYS[(days % 7) as usize];
     let month_name = MONTHS.get(month.checked_sub(1)? as usize)?;
     Some(format!(
@@ -365,20 +365,6 @@ pub fn format_date(time: SystemTime) -> Option<String> {
         rem % 3600 / 60,
         rem % 60
     ))
-}
-
-/// Days since 1970-01-01 to (year, month 1-12, day 1-31): H. Hinnant's `civil_from_days`.
-pub fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::plan::SaveTarget;
+use crate::civil::civil_from_days;
 use crate::delivery::Outgoing;
-use crate::message::header::civil_from_days;
 
 /// Writes the message (as it would have been sent, before dot-stuffing) and returns the path.
 pub fn save(message: &Outgoing, target: &SaveTarget) -> io::Result<PathBuf> {
@@ -59,7 +59,7 @@ pub fn state_dir(
 /// `20261125T160555Z`.
 pub fn timestamp(time: SystemTime) -> String {
     let secs = time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (year, month, day) = civil_from_days(secs / 86_400);
+    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
     let rem = secs % 86_400;
     format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
