@@ -7,6 +7,7 @@ use std::io::Write;
 use crate::dns::MailRoute;
 use crate::smtp::error::human_duration;
 use crate::smtp::event::{Event, Observer};
+use crate::smtp::extension::{EhloInfo, KNOWN_EXTENSIONS};
 use crate::smtp::reply::Reply;
 use crate::smtp::tls::TlsInfo;
 
@@ -32,12 +33,14 @@ pub struct TranscriptPrinter<W: Write> {
     annotate: Annotate,
     /// True while a "connecting …" line waits for its outcome on the same line.
     open_line: bool,
+    /// True when the last command sent was EHLO: its reply lists extensions to explain.
+    after_ehlo: bool,
 }
 
 impl<W: Write> TranscriptPrinter<W> {
     /// A printer writing to `out`.
     pub fn new(out: W, palette: Palette, verbosity: Verbosity, annotate: Annotate) -> Self {
-        TranscriptPrinter { out, palette, verbosity, annotate, open_line: false }
+        TranscriptPrinter { out, palette, verbosity, annotate, open_line: false, after_ehlo: false }
     }
 
     /// Gives the writer back (tests read the bytes from it).
@@ -95,6 +98,23 @@ impl<W: Write> TranscriptPrinter<W> {
         self.raw(raw);
         if self.annotate == Annotate::All || reply.is_negative() {
             let text = format!("   ↳ {}", terminal_safe(&annotate::annotation(reply)));
+            self.line(Role::Dim, &text);
+        }
+        if self.after_ehlo && reply.is_positive() && self.verbosity >= Verbosity::Verbose {
+            self.extensions(reply);
+        }
+    }
+
+    /// With -v, what each EHLO keyword the server announced means, from the RFC table.
+    fn extensions(&mut self, reply: &Reply) {
+        let info = EhloInfo::from_reply(reply);
+        for ext in &info.extensions {
+            let Some((_, rfc, meaning)) =
+                KNOWN_EXTENSIONS.iter().find(|(k, _, _)| *k == ext.keyword)
+            else {
+                continue;
+            };
+            let text = format!("     {:<20} {meaning} ({rfc})", terminal_safe(&ext.keyword));
             self.line(Role::Dim, &text);
         }
     }
@@ -206,6 +226,7 @@ impl<W: Write> Observer for TranscriptPrinter<W> {
                 self.open_line = false;
             }
             Event::Sent { line, raw } => {
+                self.after_ehlo = line.starts_with("EHLO ");
                 self.line(Role::Client, &format!("C: {}", terminal_safe(line)));
                 self.raw(raw);
             }

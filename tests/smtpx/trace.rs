@@ -374,3 +374,17 @@ fn profile_fills_ehlo_and_tls_for_trace() {
     // tls = "none" from the profile: STARTTLS is offered but not used.
     assert!(!run.stdout.contains("C: STARTTLS"), "{}", run.stdout);
 }
+
+#[test]
+fn verbose_explains_each_ehlo_keyword() {
+    let server = ScriptedServer::one(accepting(false));
+    let target = format!("127.0.0.1:{}", server.port());
+    let run = smtpx(&["trace", &target, "--ehlo", "client.test", "--quit-after", "ehlo", "-v"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout
+            .contains("\n     8BITMIME             accepts 8-bit message bodies (RFC 6152)\n"),
+        "{}",
+        run.stdout
+    );
+}
