@@ -129,13 +129,13 @@ impl Attempt<'_> {
         let data = self.envelope(client, state, &negotiated, info.pipelining(), !bdat)?;
         self.check_recipients(client, state)?;
         let normal = self.plan.session.connect.reply_timeout;
-        client.set_reply_timeout(normal.max(DATA_TERMINATION)).map_err(Failure::Session)?;
+        client.set_reply_timeout(normal.max(DATA_TERMINATION));
         let reply = if bdat {
             self.send_bdat(client, reader, progress)?
         } else {
             self.send_data(client, state, data, reader, progress)?
         };
-        client.set_reply_timeout(normal).map_err(Failure::Session)?;
+        client.set_reply_timeout(normal);
         state.report.final_reply = Some(reply.clone());
         let reply = positive(client, reply, "the message")?;
         state.in_transaction = false;

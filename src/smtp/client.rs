@@ -86,8 +86,8 @@ impl<'o> Client<'o> {
     /// Changes the reply timeout for the rest of the session (see
     /// [`Transport::set_reply_timeout`]); a zero duration is raised to one millisecond, since
     /// sockets refuse a zero timeout.
-    pub fn set_reply_timeout(&mut self, timeout: Duration) -> Result<(), Error> {
-        self.transport.set_reply_timeout(timeout.max(Duration::from_millis(1)))
+    pub fn set_reply_timeout(&mut self, timeout: Duration) {
+        self.transport.set_reply_timeout(timeout.max(Duration::from_millis(1)));
     }
 
     /// True when the session runs over TLS.
@@ -113,12 +113,7 @@ impl<'o> Client<'o> {
 
     /// Flushes what is queued and reads one reply.
     pub fn receive(&mut self, waiting_for: &str) -> Result<Reply, Error> {
-        self.transport.flush(waiting_for)?;
-        let started = Instant::now();
-        let (reply, raw) = self.transport.read_reply(waiting_for)?;
-        let elapsed = started.elapsed();
-        self.observer.on_event(&Event::Received { reply: reply.clone(), elapsed, raw });
-        Ok(reply)
+        self.receive_masked(waiting_for, &|_| None)
     }
 
     /// Like [`Client::receive`], but the event shows `mask(reply)` when it returns one: AUTH

@@ -160,7 +160,7 @@ impl Classify for Error {
             | Error::StartTlsInjection { .. } => Exit::Protocol,
             Error::TlsUnavailable { .. } => Exit::Unavailable,
             Error::Tls(failure) if failure.is_untrusted() => Exit::NoPerm,
-            Error::Tls(failure) if failure.timed_out => Exit::TempFail,
+            Error::Tls(failure) if failure.timed_out || failure.lost => Exit::TempFail,
             Error::Tls(_) => Exit::Unavailable,
             Error::Rejected { reply, .. } if reply.code / 100 == 4 => Exit::TempFail,
             // RFC 4954 §6: 530/534/535/538 say "not with these credentials or this mechanism".

@@ -70,8 +70,6 @@ pub struct ConnectOptions {
 /// A connected session's transport.
 pub struct Transport {
     stream: Stream,
-    /// A second handle on the same socket, for timeouts; it stays valid under TLS.
-    socket: TcpStream,
     peer: SocketAddr,
     rbuf: Vec<u8>,
     rpos: usize,
@@ -141,11 +139,9 @@ impl Transport {
     fn from_stream(stream: TcpStream, reply_timeout: Duration) -> Result<Transport, Error> {
         let io_err = |source| Error::Io { during: "connect".into(), source };
         let peer = stream.peer_addr().map_err(io_err)?;
-        let socket = stream.try_clone().map_err(io_err)?;
         let deadline = Deadline::default();
         Ok(Transport {
             stream: Stream::Plain(DeadlineStream::new(stream, deadline.clone())),
-            socket,
             peer,
             rbuf: Vec::with_capacity(4096),
             rpos: 0,
@@ -199,12 +195,12 @@ impl Transport {
 
     /// Reads one complete reply within the reply timeout. Returns it with its raw bytes.
     pub fn read_reply(&mut self, waiting_for: &str) -> Result<(Reply, Vec<u8>), Error> {
+        // The stream obeys this deadline on every system call, under TLS too.
         self.deadline.arm(self.reply_timeout);
-        let deadline = Instant::now() + self.reply_timeout;
         let mut builder = ReplyBuilder::default();
         let mut raw = Vec::new();
         loop {
-            let line = self.read_line(waiting_for, deadline)?;
+            let line = self.read_line(waiting_for)?;
             raw.extend_from_slice(&line);
             let content = line.strip_suffix(b"\n").unwrap_or(&line);
             let content = content.strip_suffix(b"\r").unwrap_or(content);
@@ -219,7 +215,7 @@ impl Transport {
     }
 
     /// Reads one line including its LF, bounded by [`MAX_LINE_LEN`] and the deadline.
-    fn read_line(&mut self, waiting_for: &str, deadline: Instant) -> Result<Vec<u8>, Error> {
+    fn read_line(&mut self, waiting_for: &str) -> Result<Vec<u8>, Error> {
         // Bytes after `rpos` already searched for LF; relative, because `fill` compacts.
         let mut checked = 0;
         loop {
@@ -248,18 +244,14 @@ impl Transport {
                     limit: MAX_LINE_LEN,
                 });
             }
-            self.fill(waiting_for, deadline)?;
+            self.fill(waiting_for)?;
         }
     }
 
     /// Reads more bytes into the buffer, waiting at most until the deadline.
-    fn fill(&mut self, waiting_for: &str, deadline: Instant) -> Result<(), Error> {
+    fn fill(&mut self, waiting_for: &str) -> Result<(), Error> {
         let timeout =
             || Error::Timeout { waiting_for: waiting_for.to_string(), after: self.reply_timeout };
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(timeout());
-        }
         if self.rpos > 0 {
             self.rbuf.drain(..self.rpos);
             self.rpos = 0;
@@ -316,22 +308,11 @@ impl Transport {
         self.stream = Stream::Tls(Box::new(tls));
     }
 
-    /// Sets the socket's read timeout for a TLS handshake (which reads through the stream).
-    pub fn handshake_timeout(&self) -> Duration {
-        self.reply_timeout
-    }
-
-    /// Changes the bound on each later reply (and on writes). `probe-ports` waits a short while
-    /// for a banner before it tries implicit TLS, then restores the user's timeout.
+    /// Changes the bound on each later reply. `probe-ports` waits a short while for a banner
+    /// before it tries implicit TLS; delivery waits longer for the reply to the end of a message.
     /// Writes keep the timeout given at connect time: a server that stops reading must not
     /// hold the client for as long as a slow final reply may take.
-    pub fn set_reply_timeout(&mut self, timeout: Duration) -> Result<(), Error> {
+    pub fn set_reply_timeout(&mut self, timeout: Duration) {
         self.reply_timeout = timeout;
-        Ok(())
-    }
-
-    /// The raw socket, e.g. to shut it down.
-    pub fn socket(&self) -> &TcpStream {
-        &self.socket
     }
 }

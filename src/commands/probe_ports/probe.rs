@@ -202,7 +202,7 @@ impl<'a> Probe<'a> {
         let mut observer = StatusObserver(self.status);
         let Some(mut client) = self.connect(&settings.session, &mut observer) else { return };
         if wait != full {
-            let _ = client.set_reply_timeout(wait);
+            client.set_reply_timeout(wait);
         }
         let banner = match client.banner() {
             Ok(banner) => banner,
@@ -212,9 +212,7 @@ impl<'a> Probe<'a> {
             }
             Err(e) => return self.fail(Stage::Banner, &e),
         };
-        if let Err(e) = client.set_reply_timeout(full) {
-            return self.fail(Stage::Banner, &e);
-        }
+        client.set_reply_timeout(full);
         self.after_banner(&mut client, &banner, starttls);
     }
 
@@ -300,10 +298,7 @@ impl<'a> Probe<'a> {
         }
         self.report.implicit_tls_detected = !self.first_was_this_port();
         self.tls_up(&client);
-        if let Err(e) = client.set_reply_timeout(self.settings.session.connect.reply_timeout) {
-            self.fail(Stage::Banner, &e);
-            return None;
-        }
+        client.set_reply_timeout(self.settings.session.connect.reply_timeout);
         self.implicit_session(&mut client);
         None
     }

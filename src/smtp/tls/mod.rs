@@ -121,9 +121,11 @@ pub struct TlsFailure {
     pub verdict: Option<TrustVerdict>,
     /// Facts from a second, unverified handshake made only to show the certificate.
     pub inspected: Option<TlsInfo>,
-    /// True when the handshake did not finish within the reply timeout, or the server closed
-    /// the connection in the middle of it: both are worth retrying later.
+    /// True when the handshake did not finish within the reply timeout.
     pub timed_out: bool,
+    /// True when the server closed the connection in the middle of the handshake. Like a
+    /// timeout, worth retrying later; unlike one, the server did answer.
+    pub lost: bool,
     /// What the server's first flight said: the negotiated version and suite, or its alert.
     pub server_hello: Option<String>,
 }
@@ -142,9 +144,9 @@ impl TlsFailure {
                  verification (never with real passwords)"
                     .into(),
             )
-        } else if self.timed_out && self.message.contains("no answer") {
-            Some("the server stalled during the TLS handshake; retry later".into())
         } else if self.timed_out {
+            Some("the server stalled during the TLS handshake; retry later".into())
+        } else if self.lost {
             Some("the server closed the connection during the TLS handshake; retry later".into())
         } else {
             Some("the server may not support a TLS version or cipher suite we offer".into())
@@ -166,7 +168,7 @@ impl fmt::Display for TlsFailure {
             (None, true) => {
                 write!(f, "certificate of {} is not trusted: {}", self.server_name, self.message)
             }
-            _ if self.timed_out && self.message.contains("no answer") => {
+            _ if self.timed_out => {
                 write!(f, "TLS handshake with {} timed out", self.server_name)
             }
             _ => {
@@ -203,6 +205,7 @@ pub fn handshake(
             verdict: None,
             inspected: None,
             timed_out,
+            lost: false,
             server_hello: None,
         })
     };
@@ -231,7 +234,8 @@ pub fn handshake(
             let lost = ["unexpected eof", "connection reset", "broken pipe"]
                 .iter()
                 .any(|m| message.to_ascii_lowercase().contains(m));
-            let mut failed = failure(message, lost);
+            let mut failed = failure(message, false);
+            failed.lost = lost;
             failed.server_hello =
                 Some(match server_hello::parse_server_hello(&capture.stop_recording()) {
                     Ok(facts) => format!("{} {}", facts.version, facts.cipher_suite_label()),
