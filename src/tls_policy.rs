@@ -76,6 +76,7 @@ impl TlsPolicy {
                         client.host(),
                         self.why_required()
                     ),
+                    for_requiretls: self.require_tls,
                 });
             }
             client.emit(Event::Note("STARTTLS not offered; continuing without TLS".into()));

@@ -57,9 +57,11 @@ impl TracePlan {
         }
         let from = match (&args.from, profile.as_ref().and_then(|p| p.from.as_ref())) {
             (Some(a), _) => Some(plan::parse_address("--from", a)?),
-            (None, Some(mailbox)) => {
-                Some(plan::parse_address("the profile's from", &mailbox.address.to_string())?)
-            }
+            // Already checked when the profile was loaded.
+            (None, Some(mailbox)) => Some(Address {
+                local: mailbox.address.local().to_string(),
+                domain: mailbox.address.domain().to_string(),
+            }),
             (None, None) => None,
         };
         let rcpt = match (&args.rcpt, &target) {

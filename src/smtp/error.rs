@@ -61,7 +61,12 @@ pub enum Error {
     /// attack (CVE-2011-0411 and its many cousins), or a badly broken server.
     StartTlsInjection { bytes: usize },
     /// TLS was required (by `--tls` or by the port) but the server does not offer it.
-    TlsUnavailable { reason: String },
+    TlsUnavailable {
+        reason: String,
+        /// True when `--require-tls` (RFC 8689) made TLS mandatory: then there is no way to
+        /// continue without it.
+        for_requiretls: bool,
+    },
     /// The TLS handshake failed or the certificate is not trusted.
     Tls(Box<TlsFailure>),
     /// The server refused a step that the command needs.
@@ -114,7 +119,7 @@ impl fmt::Display for Error {
                 "the server sent {bytes} unexpected byte(s) after its 220 to STARTTLS, before \
                  TLS started; refusing to continue (possible response injection)"
             ),
-            Error::TlsUnavailable { reason } => f.write_str(reason),
+            Error::TlsUnavailable { reason, .. } => f.write_str(reason),
             Error::Tls(failure) => write!(f, "{failure}"),
             Error::Rejected { command, reply } => {
                 write!(f, "{command} refused: {} {}", reply.code, reply.lines.join(" "))
@@ -198,7 +203,7 @@ impl Classify for Error {
             }
             Error::Tls(failure) => failure.hint(),
             // REQUIRETLS mail must not travel in clear at all (RFC 8689): no way around it.
-            Error::TlsUnavailable { reason } if reason.contains("--require-tls") => {
+            Error::TlsUnavailable { for_requiretls: true, .. } => {
                 Some("this server cannot take REQUIRETLS mail; use one that offers STARTTLS".into())
             }
             Error::TlsUnavailable { .. } => Some(
