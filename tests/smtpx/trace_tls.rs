@@ -21,6 +21,18 @@ fn starttls_prelude(identity: TlsIdentity) -> Vec<Step> {
     ]
 }
 
+/// Banner, EHLO offering STARTTLS (without PIPELINING), STARTTLS and its 220: what comes next
+/// (a handshake, silence, garbage) is the test's.
+fn starttls_offer() -> Vec<Step> {
+    vec![
+        send("220 mx.test ESMTP"),
+        expect("EHLO client.test"),
+        send("250-mx.test\r\n250 STARTTLS"),
+        expect("STARTTLS"),
+        send("220 2.0.0 Ready to start TLS"),
+    ]
+}
+
 fn trace_localhost(server: &ScriptedServer, extra: &[&str]) -> Run {
     let target = format!("localhost:{}", server.port());
     let mut args = vec!["trace", target.as_str(), "--ehlo", "client.test", "-4"];
@@ -144,16 +156,9 @@ fn insecure_accepts_and_warns_loudly() {
 
 #[test]
 fn plaintext_answer_to_client_hello_is_a_handshake_failure() {
-    let server = ScriptedServer::one(vec![
-        send("220 mx.test ESMTP"),
-        expect("EHLO client.test"),
-        send("250-mx.test\r\n250 STARTTLS"),
-        expect("STARTTLS"),
-        send("220 2.0.0 Ready to start TLS"),
-        Step::Discard,
-        send("500 5.5.1 what is this"),
-        Step::Close,
-    ]);
+    let mut script = starttls_offer();
+    script.extend([Step::Discard, send("500 5.5.1 what is this"), Step::Close]);
+    let server = ScriptedServer::one(script);
     let run = trace_localhost(&server, &[]);
     run.assert_code(69);
     assert!(
@@ -196,14 +201,9 @@ fn sni_names_the_certificate_to_verify_when_connecting_by_address() {
 
 #[test]
 fn stalled_handshake_times_out_with_75() {
-    let server = ScriptedServer::one(vec![
-        send("220 mx.test ESMTP"),
-        expect("EHLO client.test"),
-        send("250-mx.test\r\n250 STARTTLS"),
-        expect("STARTTLS"),
-        send("220 2.0.0 Ready to start TLS"),
-        Step::Stall,
-    ]);
+    let mut script = starttls_offer();
+    script.extend([Step::Stall]);
+    let server = ScriptedServer::one(script);
     let run = trace_localhost(&server, &["--timeout", "300ms"]);
     run.assert_code(75);
     assert!(
@@ -219,15 +219,9 @@ fn a_handshake_trickled_byte_by_byte_still_times_out() {
     // renew a per-read socket timeout; the reply deadline must end the wait anyway.
     let mut record = vec![0x16, 0x03, 0x03, 0x40, 0x00];
     record.extend(std::iter::repeat_n(0u8, 400));
-    let server = ScriptedServer::one(vec![
-        send("220 mx.test ESMTP"),
-        expect("EHLO client.test"),
-        send("250-mx.test\r\n250 STARTTLS"),
-        expect("STARTTLS"),
-        send("220 2.0.0 Ready to start TLS"),
-        Step::Discard,
-        Step::Trickle(record, std::time::Duration::from_millis(20)),
-    ]);
+    let mut script = starttls_offer();
+    script.extend([Step::Discard, Step::Trickle(record, std::time::Duration::from_millis(20))]);
+    let server = ScriptedServer::one(script);
     let run = trace_localhost(&server, &["--timeout", "500ms"]);
     run.assert_code(75);
     assert!(
@@ -239,15 +233,9 @@ fn a_handshake_trickled_byte_by_byte_still_times_out() {
 
 #[test]
 fn connection_closed_during_the_handshake_is_worth_a_retry() {
-    let server = ScriptedServer::one(vec![
-        send("220 mx.test ESMTP"),
-        expect("EHLO client.test"),
-        send("250-mx.test\r\n250 STARTTLS"),
-        expect("STARTTLS"),
-        send("220 2.0.0 Ready to start TLS"),
-        Step::Discard,
-        Step::Close,
-    ]);
+    let mut script = starttls_offer();
+    script.extend([Step::Discard, Step::Close]);
+    let server = ScriptedServer::one(script);
     let run = trace_localhost(&server, &[]);
     run.assert_code(75);
     assert!(
