@@ -182,7 +182,7 @@ impl AccountProfile {
         // The same parser as --from: "Alice <alice@example.com>" is a sender, not an error.
         let from = match &profile.from {
             Some(text) => Some(Mailbox::parse(text).map_err(|e| {
-                config_error(
+                PlanError::config(
                     format!("{here} from: {e}"),
                     "give an address like Me <me@example.com>",
                 )
@@ -191,12 +191,12 @@ impl AccountProfile {
         };
         if let Some(ehlo) = &profile.ehlo {
             plan::check_domain(ehlo).map_err(|why| {
-                config_error(format!("{here} ehlo {ehlo:?}: {why}"), "give a host name")
+                PlanError::config(format!("{here} ehlo {ehlo:?}: {why}"), "give a host name")
             })?;
         }
         if let Some(user) = &profile.user {
             check_user(user).map_err(|why| {
-                config_error(format!("{here} user: {why}"), "give the login name")
+                PlanError::config(format!("{here} user: {why}"), "give the login name")
             })?;
         }
         // config.rs has already limited both to the values clap accepts.
@@ -212,11 +212,6 @@ impl AccountProfile {
             mech,
             profile,
         })
-    }
-
-    /// The profile's name.
-    pub fn name(&self) -> &str {
-        &self.profile.name
     }
 
     /// Fills the connection flags the command line left unset: the EHLO name, the CA file and
@@ -558,10 +553,6 @@ fn check_user(user: &str) -> Result<(), String> {
         return Err("control characters (CR, LF, ...) are not allowed".into());
     }
     Ok(())
-}
-
-fn config_error(message: String, hint: &str) -> PlanError {
-    PlanError { kind: PlanErrorKind::Config, message, hint: Some(hint.into()) }
 }
 
 /// Logs in on an established session (after EHLO, and STARTTLS if any): [`select`] then

@@ -20,7 +20,7 @@ use serde::de::{self, Deserializer, Visitor};
 use zeroize::Zeroizing;
 
 use crate::credentials::{SecretKind, SecretSources, open_to_others};
-use crate::plan::{PlanError, PlanErrorKind};
+use crate::plan::PlanError;
 use crate::secret::Secret;
 
 /// A config file larger than this is certainly not a list of accounts.
@@ -153,7 +153,7 @@ pub fn load_profile(name: &str, explicit_path: Option<&Path>) -> Result<Profile,
         Some(path) => load_profile_at(name, path, true, home.as_deref()),
         None => {
             let path = default_config_path().ok_or_else(|| {
-                config_error(
+                PlanError::config(
                     format!(
                         "cannot find the config file for --profile {name}: \
                          neither XDG_CONFIG_HOME nor HOME is set"
@@ -178,7 +178,7 @@ fn load_profile_at(
     if file.profiles.values().any(|profile| profile.password.is_some())
         && let Some(mode) = open_to_others(&metadata)
     {
-        return Err(config_error(
+        return Err(PlanError::config(
             format!(
                 "{} stores a password and can be read by other users (mode {mode:04o}); \
                  refusing to use it",
@@ -206,7 +206,7 @@ fn read_config(
     let file = match File::open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound && !explicit => {
-            return Err(config_error(
+            return Err(PlanError::config(
                 format!("--profile {name}: there is no config file at {}", path.display()),
                 format!("create {} with the profile, for example:\n    {EXAMPLE}", path.display()),
             ));
@@ -220,7 +220,7 @@ fn read_config(
     let mut bytes = Zeroizing::new(Vec::with_capacity(expected));
     file.take(MAX_CONFIG_LEN + 1).read_to_end(&mut bytes).map_err(|e| unreadable(&e))?;
     if bytes.len() as u64 > MAX_CONFIG_LEN {
-        return Err(config_error(
+        return Err(PlanError::config(
             format!("{} is larger than {MAX_CONFIG_LEN} bytes", path.display()),
             "point --config at the smtpx config file",
         ));
@@ -230,7 +230,7 @@ fn read_config(
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             drop(Zeroizing::new(err.into_bytes()));
-            Err(config_error(
+            Err(PlanError::config(
                 format!("{}: byte {at} is not valid UTF-8", path.display()),
                 "save the file as UTF-8",
             ))
@@ -250,7 +250,7 @@ fn parse(path: &Path, text: &str) -> Result<ConfigFile, PlanError> {
             }
             None => path.display().to_string(),
         };
-        config_error(
+        PlanError::config(
             format!("{location}: {message}"),
             format!("a profile looks like this:\n    {EXAMPLE}"),
         )
@@ -280,7 +280,7 @@ fn unknown_profile<'a>(
     } else {
         format!("profiles in that file: {}", names.join(", "))
     };
-    config_error(format!("no profile {name:?} in {}", path.display()), hint)
+    PlanError::config(format!("no profile {name:?} in {}", path.display()), hint)
 }
 
 impl Profile {
@@ -297,13 +297,13 @@ impl Profile {
         .map(|(key, _)| *key)
         .collect();
         if given.len() > 1 {
-            return Err(config_error(
+            return Err(PlanError::config(
                 format!("{here} sets both {}", given.join(" and ")),
                 "keep one way of getting the password",
             ));
         }
         if self.password.as_ref().is_some_and(Secret::is_empty) {
-            return Err(config_error(
+            return Err(PlanError::config(
                 format!("{here}: password is empty"),
                 "remove the line to be prompted, or use password-command",
             ));
@@ -314,7 +314,7 @@ impl Profile {
         {
             if let Some(path) = value {
                 *path = expand_path(path, home, &base).map_err(|why| {
-                    config_error(
+                    PlanError::config(
                         format!("{here}: {key} {}: {why}", path.display()),
                         "write ~/PATH, an absolute path, or a path relative to the config file",
                     )
@@ -337,10 +337,6 @@ fn expand_path(path: &Path, home: Option<&OsStr>, base: &Path) -> Result<PathBuf
         return Err("only ~/ is expanded (not ~user/)".into());
     }
     Ok(if path.is_absolute() { path.to_path_buf() } else { base.join(path) })
-}
-
-fn config_error(message: impl Into<String>, hint: impl Into<String>) -> PlanError {
-    PlanError { kind: PlanErrorKind::Config, message: message.into(), hint: Some(hint.into()) }
 }
 
 /// A string from a fixed set, compared without regard to ASCII case and stored lower-cased.
@@ -431,6 +427,7 @@ impl<'de> Visitor<'de> for SecretVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::PlanErrorKind;
     use crate::testutil::{TempDir, write_file};
 
     /// Recognisable, so any leak into a message is caught.

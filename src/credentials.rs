@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
-use crate::plan::{PlanError, PlanErrorKind};
+use crate::plan::PlanError;
 use crate::secret::Secret;
 
 /// The longest secret accepted from a file or a command. OAuth access tokens (JWTs) run to a
@@ -184,7 +184,7 @@ fn obtain_in(
     }
     if let Some(value) = context.env.filter(|value| !value.is_empty()) {
         let value = value.into_string().map_err(|_| {
-            config_error(
+            PlanError::config(
                 format!("the {} environment variable is not valid UTF-8", sources.env_var),
                 format!("set {} to the {} as UTF-8 text", sources.env_var, kind.noun()),
             )
@@ -217,7 +217,7 @@ fn no_source(kind: SecretKind, user: &str, sources: &SecretSources) -> PlanError
     } else {
         format!("{example}, or {} in a --profile", &command[2..])
     };
-    config_error(
+    PlanError::config(
         format!(
             "no {} for {user}: set {}, or use {file} or {command}",
             kind.noun(),
@@ -225,10 +225,6 @@ fn no_source(kind: SecretKind, user: &str, sources: &SecretSources) -> PlanError
         ),
         hint,
     )
-}
-
-fn config_error(message: impl Into<String>, hint: impl Into<String>) -> PlanError {
-    PlanError { kind: PlanErrorKind::Config, message: message.into(), hint: Some(hint.into()) }
 }
 
 /// The permission bits (`mode & 0o7777`) of a regular file that someone other than its owner
@@ -246,7 +242,7 @@ fn read_secret_file(kind: SecretKind, path: &Path) -> Result<Secret, PlanError> 
     // The open file's own metadata, so the file checked is the file read.
     let metadata = file.metadata().map_err(|e| unreadable(&e))?;
     if let Some(mode) = open_to_others(&metadata) {
-        return Err(config_error(
+        return Err(PlanError::config(
             format!(
                 "the {} file {} can be read by other users (mode {mode:04o}); refusing to use it",
                 kind.noun(),
@@ -257,7 +253,7 @@ fn read_secret_file(kind: SecretKind, path: &Path) -> Result<Secret, PlanError> 
     }
     let line = read_first_line(&mut file).map_err(|e| unreadable(&e))?;
     secret_from_line(line).map_err(|problem| {
-        config_error(
+        PlanError::config(
             format!("the {} file {}: {problem}", kind.noun(), path.display()),
             format!("put the {} alone on the first line of the file", kind.noun()),
         )
@@ -280,10 +276,12 @@ fn run_secret_command(
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| config_error(format!("cannot start {what}: {e}"), "check that sh exists"))?;
+        .map_err(|e| {
+            PlanError::config(format!("cannot start {what}: {e}"), "check that sh exists")
+        })?;
     let Some(mut stdout) = child.stdout.take() else {
         stop(&mut child);
-        return Err(config_error(format!("cannot read the output of {what}"), "try again"));
+        return Err(PlanError::config(format!("cannot read the output of {what}"), "try again"));
     };
     let (sender, receiver) = mpsc::channel();
     // A thread reads the output so the child never blocks on a full pipe while we wait for it;
@@ -295,29 +293,32 @@ fn run_secret_command(
     let (status, line) = match wait_for_command(&mut child, &receiver, timeout) {
         Ok(Waited::Finished(status, line)) => (status, line),
         Ok(Waited::Failed(status)) => {
-            return Err(config_error(
+            return Err(PlanError::config(
                 format!("{what} failed ({status})"),
                 "its error output, if any, is above (smtpx never shows what it printed)",
             ));
         }
         Ok(Waited::TimedOut) => {
             stop(&mut child);
-            return Err(config_error(
+            return Err(PlanError::config(
                 format!("{what} did not finish within {} s and was stopped", timeout.as_secs()),
                 "a command that asks for a passphrase needs an agent (gpg-agent, pinentry)",
             ));
         }
         Err(err) => {
             stop(&mut child);
-            return Err(config_error(format!("cannot wait for {what}: {err}"), "try again"));
+            return Err(PlanError::config(format!("cannot wait for {what}: {err}"), "try again"));
         }
     };
     debug_assert!(status.success());
     let line = line.map_err(|e| {
-        config_error(format!("cannot read the output of {what}: {e}"), "try running it by hand")
+        PlanError::config(
+            format!("cannot read the output of {what}: {e}"),
+            "try running it by hand",
+        )
     })?;
     secret_from_line(line).map_err(|problem| {
-        config_error(
+        PlanError::config(
             format!("{what} succeeded but its output is unusable: {problem}"),
             format!("the command must print the {} on its first line", kind.noun()),
         )
@@ -452,14 +453,14 @@ fn prompt(kind: SecretKind, user: &str) -> Result<Secret, PlanError> {
     let shown: String = user.chars().filter(|c| !c.is_control()).collect();
     let typed =
         rpassword::prompt_password(format!("{} for {shown}: ", kind.label())).map_err(|e| {
-            config_error(
+            PlanError::config(
                 format!("cannot read the {} from the terminal: {e}", kind.noun()),
                 format!("set {} or use {}", kind.env_var(), kind.flags().1),
             )
         })?;
     let secret = Secret::new(typed);
     if secret.is_empty() {
-        return Err(config_error(
+        return Err(PlanError::config(
             format!("no {} was typed for {shown}", kind.noun()),
             format!("type it at the prompt, or use {} or {}", kind.flags().0, kind.flags().1),
         ));
@@ -470,6 +471,7 @@ fn prompt(kind: SecretKind, user: &str) -> Result<Secret, PlanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::PlanErrorKind;
 
     /// Recognisable, so any leak into a message is caught.
     const SECRET: &str = "Tr0ub4dor&3-correct-horse";

@@ -111,6 +111,17 @@ pub enum MailRoute {
     NullMx,
 }
 
+impl MailRoute {
+    /// The hosts to try, in order; `None` for a null MX, which each caller reports its own way.
+    pub fn hosts(&self) -> Option<Vec<String>> {
+        match self {
+            MailRoute::Mx(hosts) => Some(hosts.iter().map(|h| h.exchange.clone()).collect()),
+            MailRoute::Implicit(host) => Some(vec![host.clone()]),
+            MailRoute::NullMx => None,
+        }
+    }
+}
+
 /// A negative answer: the name asked about and the resolver that gave the answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Negative {

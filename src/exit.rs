@@ -103,16 +103,23 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// An error's phase, exit code and hint; `internal` (exit 74) for an error no layer classified.
+pub fn facts(err: &anyhow::Error) -> (&'static str, Exit, Option<String>) {
+    classify(err).map_or(("internal", Exit::IoErr, None), |c| (c.phase(), c.exit(), c.hint()))
+}
+
+/// The exit code of a command's result.
+pub fn exit_of(result: &anyhow::Result<()>) -> Exit {
+    result.as_ref().map_or_else(|e| facts(e).1, |()| Exit::Ok)
+}
+
 /// Prints `smtpx: error [phase]: message` (and a hint) to stderr, once, and returns the code.
 /// A closed stdout is not an error worth a message: like other filters, smtpx stops quietly.
 pub fn report(err: &anyhow::Error) -> Exit {
     if is_broken_pipe(err) && classify(err).is_none() {
         return Exit::Ok;
     }
-    let (phase, exit, hint) = match classify(err) {
-        Some(c) => (c.phase(), c.exit(), c.hint()),
-        None => ("internal", Exit::IoErr, None),
-    };
+    let (phase, exit, hint) = facts(err);
     let mut stderr = std::io::stderr().lock();
     let message = crate::output::sanitize::terminal_safe(&format!("{err:#}"));
     let _ = writeln!(stderr, "smtpx: error [{phase}]: {message}");

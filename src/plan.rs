@@ -40,6 +40,11 @@ impl PlanError {
         PlanError { kind: PlanErrorKind::Input, message: message.into(), hint: Some(hint.into()) }
     }
 
+    /// A configuration file or credential source that is wrong.
+    pub fn config(message: impl Into<String>, hint: impl Into<String>) -> PlanError {
+        PlanError { kind: PlanErrorKind::Config, message: message.into(), hint: Some(hint.into()) }
+    }
+
     /// A command line that does not fit together.
     pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> PlanError {
         PlanError { kind: PlanErrorKind::Usage, message: message.into(), hint: Some(hint.into()) }

@@ -2,7 +2,7 @@
 //! the analysis in [`crate::explain`]. One explanation per input (several with `-` on stdin,
 //! where multi-line replies are joined); text or one `--json` document.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 
 use anyhow::Result;
 use serde_json::json;
@@ -29,7 +29,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit> {
     if args.output.json {
         print_json(&results)?;
     } else if !args.output.quiet {
-        let palette = Palette::choose(args.output.color, std::io::stdout().is_terminal());
+        let palette = super::stdout_palette(&args.output);
         let mut out = std::io::stdout().lock();
         render_all(&mut out, &results, palette)?;
     }

@@ -264,11 +264,7 @@ fn hosts(plan: &ProbePlan) -> Result<(Option<MailRoute>, Vec<String>)> {
         HostSource::Mx(domain) => domain,
     };
     let route = dns::mail_route(domain, &plan.dns)?;
-    let hosts = match &route {
-        MailRoute::Mx(hosts) => hosts.iter().map(|h| h.exchange.clone()).collect(),
-        MailRoute::Implicit(host) => vec![host.clone()],
-        MailRoute::NullMx => return Err(crate::dns::NullMx(domain.clone()).into()),
-    };
+    let hosts = route.hosts().ok_or_else(|| crate::dns::NullMx(domain.clone()))?;
     Ok((Some(route), hosts))
 }
 

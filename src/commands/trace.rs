@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::account::{self, AuthPlan, PlanContext};
 use crate::cli::{Stage, TlsMode, TraceArgs};
-use crate::dns::{self, DnsOptions, MailRoute, NullMx};
+use crate::dns::{self, DnsOptions, NullMx};
 use crate::exit::Exit;
 use crate::output::Verbosity;
 use crate::output::json as jsonout;
@@ -214,11 +214,7 @@ fn candidate_hosts(plan: &TracePlan, observer: &mut dyn Observer) -> Result<Vec<
     };
     let route = dns::mail_route(&domain, &plan.dns)?;
     observer.on_event(&Event::MxLookup { domain: domain.clone(), route: route.clone() });
-    match route {
-        MailRoute::Mx(hosts) => Ok(hosts.into_iter().map(|h| h.exchange).collect()),
-        MailRoute::Implicit(host) => Ok(vec![host]),
-        MailRoute::NullMx => Err(NullMx(domain).into()),
-    }
+    route.hosts().ok_or_else(|| NullMx(domain).into())
 }
 
 /// One session against one host; always tries to QUIT, except when DATA was left open on
@@ -419,10 +415,9 @@ fn document(
         }
         _ => None,
     });
-    let exit = match result {
-        Ok(()) => Exit::Ok,
-        Err(e) => crate::exit::classify(e).map(|c| c.exit()).unwrap_or(Exit::IoErr),
-    };
+    let mut outcome_json = jsonout::result(result);
+    outcome_json["stage_reached"] = json!(outcome.reached.map(|s| format!("{s:?}").to_lowercase()));
+    outcome_json["summary"] = json!(outcome.summary);
     json!({
         "schema_version": jsonout::SCHEMA_VERSION,
         "command": "trace",
@@ -432,12 +427,6 @@ fn document(
         "tls": outcome.tls,
         "ehlo": outcome.ehlo,
         "events": events.iter().map(jsonout::event).collect::<Vec<_>>(),
-        "result": {
-            "ok": result.is_ok(),
-            "exit_code": exit as u8,
-            "stage_reached": outcome.reached.map(|s| format!("{s:?}").to_lowercase()),
-            "summary": outcome.summary,
-            "error": result.as_ref().err().map(jsonout::error),
-        },
+        "result": outcome_json,
     })
 }

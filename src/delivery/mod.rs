@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use crate::account::AuthPlan;
-use crate::dns::{self, DnsOptions, MailRoute};
+use crate::dns::{self, DnsOptions};
 use crate::message::{ComposeError, ComposedMessage, EmailAddress, RawMessage};
 use crate::smtp::SessionConfig;
 use crate::smtp::event::{Event, Observer};
@@ -269,11 +269,7 @@ impl Run<'_> {
     ) -> Result<Vec<String>, Failure> {
         let route = dns::mail_route(domain, &self.plan.dns).map_err(Failure::Dns)?;
         observer.on_event(&Event::MxLookup { domain: domain.to_string(), route: route.clone() });
-        match route {
-            MailRoute::Mx(hosts) => Ok(hosts.into_iter().map(|h| h.exchange).collect()),
-            MailRoute::Implicit(host) => Ok(vec![host]),
-            MailRoute::NullMx => Err(Failure::NullMx { domain: domain.to_string() }),
-        }
+        route.hosts().ok_or_else(|| Failure::NullMx { domain: domain.to_string() })
     }
 
     /// Tries the hosts in order until the recipients are delivered or a failure is final.

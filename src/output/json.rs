@@ -3,7 +3,6 @@
 
 use serde_json::{Value, json};
 
-use crate::exit::{Classify, Exit};
 use crate::smtp::event::Event;
 use crate::smtp::reply::Reply;
 
@@ -75,9 +74,7 @@ pub fn route_value(route: &crate::dns::MailRoute) -> Value {
 
 /// An error as `{phase, message, exit_code, hint}`.
 pub fn error(err: &anyhow::Error) -> Value {
-    let (phase, exit, hint) = crate::exit::classify(err)
-        .map(|c| (c.phase(), c.exit(), c.hint()))
-        .unwrap_or(("internal", Exit::IoErr, None));
+    let (phase, exit, hint) = crate::exit::facts(err);
     json!({ "phase": phase, "message": format!("{err:#}"), "exit_code": exit as u8, "hint": hint })
 }
 
@@ -87,7 +84,12 @@ pub fn print(out: &mut dyn std::io::Write, doc: &Value) -> std::io::Result<()> {
     writeln!(out)
 }
 
-/// The `Classify` impl of an error, if any: re-exported for JSON documents.
-pub fn classify(err: &anyhow::Error) -> Option<&dyn Classify> {
-    crate::exit::classify(err)
+/// The `result` object every document ends with: `ok`, `exit_code` and `error`; commands add
+/// their own fields to it.
+pub fn result(result: &anyhow::Result<()>) -> Value {
+    json!({
+        "ok": result.is_ok(),
+        "exit_code": crate::exit::exit_of(result) as u8,
+        "error": result.as_ref().err().map(error),
+    })
 }

@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 
 use super::{Attempt, Outcome, Report, TestAuthPlan};
 use crate::account::{self, MechChoice};
-use crate::exit::Exit;
 use crate::output::Verbosity;
 use crate::output::annotate;
 use crate::output::json as jsonout;
@@ -152,10 +151,6 @@ pub(super) fn document(
     report: &Report,
     result: &Result<()>,
 ) -> Value {
-    let exit = match result {
-        Ok(()) => Exit::Ok,
-        Err(e) => crate::exit::classify(e).map(|c| c.exit()).unwrap_or(Exit::IoErr),
-    };
     let source = |o: &Option<account::Obtained>| o.as_ref().map(account::Obtained::source);
     json!({
         "schema_version": jsonout::SCHEMA_VERSION,
@@ -173,11 +168,7 @@ pub(super) fn document(
         "auth_mechanisms": { "before_tls": report.before_tls, "after_tls": report.after_tls },
         "attempts": report.attempts.iter().map(attempt_value).collect::<Vec<_>>(),
         "events": events.iter().map(jsonout::event).collect::<Vec<_>>(),
-        "result": {
-            "ok": result.is_ok(),
-            "exit_code": exit as u8,
-            "error": result.as_ref().err().map(jsonout::error),
-        },
+        "result": jsonout::result(result),
     })
 }
 
