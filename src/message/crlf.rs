@@ -1,18 +1,18 @@
 //! Line-ending normalisation to CRLF, as a push encoder and as a streaming `Read` adapter.
 //!
 //! RFC 5321 §2.3.8 and RFC 5322 §2.3: a line ends with CRLF, and CR or LF alone must not
-//! appear. Bare LF becomes CRLF, bare CR becomes CRLF, CRLF stays. The wire writer reuses this
-//! so that no bare CR or LF ever leaves smtpx (SMTP smuggling relies on servers disagreeing about
-//! them). It owns nothing else: no dot-stuffing, no line-length policy.
+//! appear. Bare LF becomes CRLF, bare CR becomes CRLF, CRLF stays. The rule itself is the wire
+//! writer's ([`LineEndings`], which also dot-stuffs DATA), so the message and the wire cannot
+//! disagree about it; this module adapts it to the composer's [`StreamEncoder`]. It owns nothing
+//! else: no dot-stuffing, no line-length policy.
 
 use super::encoding::{EncodeReader, StreamEncoder};
+use crate::smtp::data::LineEndings;
 
 /// Normalises line endings to CRLF. Keeps one bit between chunks: a CR whose LF may follow.
 #[derive(Debug, Default, Clone)]
 pub struct CrlfNormalizer {
-    pending_cr: bool,
-    /// Bytes were written since the last CRLF.
-    open_line: bool,
+    lines: LineEndings,
     /// Ends non-empty output that lacks a final line break with CRLF.
     final_newline: bool,
 }
@@ -34,42 +34,11 @@ impl CrlfNormalizer {
 
 impl StreamEncoder for CrlfNormalizer {
     fn push(&mut self, input: &[u8], out: &mut Vec<u8>) {
-        out.reserve(input.len() + input.len() / 16 + 2);
-        let mut rest = input;
-        while !rest.is_empty() {
-            if self.pending_cr {
-                self.pending_cr = false;
-                out.extend_from_slice(b"\r\n");
-                self.open_line = false;
-                if rest[0] == b'\n' {
-                    rest = &rest[1..];
-                    continue;
-                }
-            }
-            // Copy the run up to the next line-ending byte in one go.
-            let end = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
-            if end > 0 {
-                out.extend_from_slice(&rest[..end]);
-                self.open_line = true;
-            }
-            match rest.get(end) {
-                Some(b'\r') => self.pending_cr = true,
-                Some(_) => {
-                    out.extend_from_slice(b"\r\n");
-                    self.open_line = false;
-                }
-                None => {}
-            }
-            rest = rest.get(end + 1..).unwrap_or(&[]);
-        }
+        self.lines.push(input, out);
     }
 
     fn finish(&mut self, out: &mut Vec<u8>) {
-        if self.pending_cr || (self.final_newline && self.open_line) {
-            out.extend_from_slice(b"\r\n");
-        }
-        self.pending_cr = false;
-        self.open_line = false;
+        self.lines.end(self.final_newline, out);
     }
 }
 

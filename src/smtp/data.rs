@@ -6,18 +6,83 @@
 //! LF becomes CRLF, and a line starting with `.` gets a second one. The encoder is streaming:
 //! it keeps two bits of state between chunks, so a 200 MB attachment never sits in memory.
 
-/// Streaming CRLF normaliser and dot-stuffer.
-#[derive(Debug)]
-pub struct DotStuffer {
-    /// True when the next byte starts a line.
-    at_line_start: bool,
-    /// True when the previous chunk ended with a CR whose LF may come in the next chunk.
+/// The one implementation of the wire's line-ending rule, streaming: bare LF and bare CR become
+/// CRLF, CRLF stays, and, for DATA, a line starting with `.` gets a second one. Runs between
+/// line endings are copied whole (found with memchr), so a large message costs little more than
+/// a copy. The message composer's CRLF normaliser is this without the dots.
+#[derive(Debug, Clone, Default)]
+pub struct LineEndings {
+    /// The previous chunk ended with a CR whose LF may come in the next chunk.
     pending_cr: bool,
+    /// Bytes were written since the last CRLF.
+    open_line: bool,
+    /// Double a leading `.` (RFC 5321 §4.5.2).
+    stuff_dots: bool,
 }
+
+impl LineEndings {
+    /// Normalises line endings only.
+    pub fn normalizer() -> Self {
+        Self::default()
+    }
+
+    /// Normalises line endings and dot-stuffs, for DATA.
+    pub fn dot_stuffer() -> Self {
+        LineEndings { stuff_dots: true, ..Self::default() }
+    }
+
+    /// Encodes `input`, appending the wire bytes to `out`.
+    pub fn push(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        out.reserve(input.len() + input.len() / 16 + 4);
+        let mut rest = input;
+        while !rest.is_empty() {
+            if self.pending_cr {
+                self.pending_cr = false;
+                out.extend_from_slice(b"\r\n");
+                self.open_line = false;
+                if rest[0] == b'\n' {
+                    rest = &rest[1..];
+                    continue;
+                }
+            }
+            if self.stuff_dots && !self.open_line && rest[0] == b'.' {
+                out.push(b'.');
+            }
+            let end = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
+            if end > 0 {
+                out.extend_from_slice(&rest[..end]);
+                self.open_line = true;
+            }
+            match rest.get(end) {
+                Some(b'\r') => self.pending_cr = true,
+                Some(_) => {
+                    out.extend_from_slice(b"\r\n");
+                    self.open_line = false;
+                }
+                None => {}
+            }
+            rest = rest.get(end + 1..).unwrap_or(&[]);
+        }
+    }
+
+    /// Completes a CR left pending at the end of the input; with `final_newline`, also ends a
+    /// last line that has no line break.
+    pub fn end(&mut self, final_newline: bool, out: &mut Vec<u8>) {
+        if self.pending_cr || (final_newline && self.open_line) {
+            out.extend_from_slice(b"\r\n");
+        }
+        self.pending_cr = false;
+        self.open_line = false;
+    }
+}
+
+/// Streaming CRLF normaliser and dot-stuffer for DATA.
+#[derive(Debug)]
+pub struct DotStuffer(LineEndings);
 
 impl Default for DotStuffer {
     fn default() -> Self {
-        DotStuffer { at_line_start: true, pending_cr: false }
+        DotStuffer(LineEndings::dot_stuffer())
     }
 }
 
@@ -27,51 +92,14 @@ impl DotStuffer {
         Self::default()
     }
 
-    /// Encodes `input`, appending the wire bytes to `out`. Runs between line endings are
-    /// copied whole (found with memchr), so a large message costs little more than a copy.
+    /// Encodes `input`, appending the wire bytes to `out`.
     pub fn push(&mut self, input: &[u8], out: &mut Vec<u8>) {
-        out.reserve(input.len() + input.len() / 32 + 4);
-        let mut rest = input;
-        while !rest.is_empty() {
-            if self.pending_cr {
-                self.pending_cr = false;
-                out.extend_from_slice(b"\r\n");
-                self.at_line_start = true;
-                if rest[0] == b'\n' {
-                    rest = &rest[1..];
-                    continue;
-                }
-            }
-            if self.at_line_start && rest[0] == b'.' {
-                out.push(b'.');
-            }
-            let end = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
-            if end > 0 {
-                out.extend_from_slice(&rest[..end]);
-                self.at_line_start = false;
-            }
-            match rest.get(end) {
-                Some(b'\r') => self.pending_cr = true,
-                Some(_) => {
-                    out.extend_from_slice(b"\r\n");
-                    self.at_line_start = true;
-                }
-                None => {}
-            }
-            rest = rest.get(end + 1..).unwrap_or(&[]);
-        }
+        self.0.push(input, out);
     }
 
     /// Ends the content: completes the last line and appends the terminating `.` line.
     pub fn finish(mut self, out: &mut Vec<u8>) {
-        if self.pending_cr {
-            self.pending_cr = false;
-            out.extend_from_slice(b"\r\n");
-            self.at_line_start = true;
-        }
-        if !self.at_line_start {
-            out.extend_from_slice(b"\r\n");
-        }
+        self.0.end(true, out);
         out.extend_from_slice(b".\r\n");
     }
 }
