@@ -337,9 +337,16 @@ impl Attempt<'_> {
         // guarantee, since nothing else stands between the file and the wire here.
         let mut reader = CrlfReader::new(reader);
         let mut sent = 0u64;
-        let mut chunk = fill(&mut reader)?;
+        // Two buffers, swapped each round: the next chunk is read ahead to know whether this
+        // one is LAST, and no chunk allocates.
+        let (mut chunk, mut next) =
+            (Vec::with_capacity(BDAT_CHUNK), Vec::with_capacity(BDAT_CHUNK));
+        fill(&mut reader, &mut chunk)?;
         loop {
-            let next = if chunk.len() == BDAT_CHUNK { fill(&mut reader)? } else { Vec::new() };
+            next.clear();
+            if chunk.len() == BDAT_CHUNK {
+                fill(&mut reader, &mut next)?;
+            }
             let last = next.is_empty();
             let reply = client.bdat(&chunk, last).map_err(Failure::Session)?;
             sent += chunk.len() as u64;
@@ -347,7 +354,7 @@ impl Attempt<'_> {
             if last || !reply.is_positive() {
                 return Ok(reply);
             }
-            chunk = next;
+            std::mem::swap(&mut chunk, &mut next);
         }
     }
 }
@@ -405,12 +412,12 @@ fn content_failure(error: Error) -> Failure {
 }
 
 /// Reads up to one BDAT chunk; shorter only at the end of the message.
-fn fill(reader: &mut impl Read) -> Result<Vec<u8>, Failure> {
-    let mut chunk = Vec::with_capacity(BDAT_CHUNK);
-    let result = reader.by_ref().take(BDAT_CHUNK as u64).read_to_end(&mut chunk);
+fn fill(reader: &mut impl Read, chunk: &mut Vec<u8>) -> Result<(), Failure> {
+    chunk.clear();
+    let result = reader.by_ref().take(BDAT_CHUNK as u64).read_to_end(chunk);
     result.map_err(|e| match ComposeError::from_io(&e) {
         Some(compose) => Failure::Local { message: compose.to_string() },
         None => Failure::Local { message: e.to_string() },
     })?;
-    Ok(chunk)
+    Ok(())
 }

@@ -277,26 +277,17 @@ impl StreamEncoder for Base64Encoder {
     }
 }
 
-/// Standard base64 with padding (RFC 4648 §4), appended to `out`.
+/// Standard base64 with padding (RFC 4648 §4), appended to `out`: the `base64` crate's engine,
+/// writing straight into the buffer.
 pub(crate) fn base64_into(input: &[u8], out: &mut Vec<u8>) {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let sextet = |v: u32, shift: u32| ALPHABET[((v >> shift) & 63) as usize];
-    let mut groups = input.chunks_exact(3);
-    for g in &mut groups {
-        let v = u32::from(g[0]) << 16 | u32::from(g[1]) << 8 | u32::from(g[2]);
-        out.extend_from_slice(&[sextet(v, 18), sextet(v, 12), sextet(v, 6), sextet(v, 0)]);
-    }
-    match *groups.remainder() {
-        [a] => {
-            let v = u32::from(a) << 16;
-            out.extend_from_slice(&[sextet(v, 18), sextet(v, 12), b'=', b'=']);
-        }
-        [a, b] => {
-            let v = u32::from(a) << 16 | u32::from(b) << 8;
-            out.extend_from_slice(&[sextet(v, 18), sextet(v, 12), sextet(v, 6), b'=']);
-        }
-        _ => {}
-    }
+    use base64::Engine;
+    let start = out.len();
+    out.resize(start + base64::encoded_len(input.len(), true).unwrap_or(0), 0);
+    // The slice is sized by encoded_len, so encoding cannot run out of room.
+    let written = base64::engine::general_purpose::STANDARD
+        .encode_slice(input, &mut out[start..])
+        .unwrap_or(0);
+    out.truncate(start + written);
 }
 
 /// Exact length of [`Base64Encoder`]'s output for `n` input octets: arithmetic, no data.
@@ -419,6 +410,24 @@ pub struct ContentStats {
     pub fingerprint: u64,
 }
 
+/// Nothing seen yet: empty content is valid UTF-8.
+impl Default for ContentStats {
+    fn default() -> Self {
+        ContentStats {
+            input_len: 0,
+            normalized_len: 0,
+            has_nul: false,
+            non_ascii: 0,
+            max_line: 0,
+            has_boundary_marker: false,
+            ends_with_newline: false,
+            utf8: true,
+            qp_len: 0,
+            fingerprint: 0,
+        }
+    }
+}
+
 impl ContentStats {
     /// Measures content from a reader, one pass with fixed buffers.
     pub fn measure<R: Read>(mut input: R) -> io::Result<ContentStats> {
@@ -445,7 +454,7 @@ impl ContentStats {
 
 #[derive(Debug, Default)]
 struct StatsAccumulator {
-    stats: Option<ContentStats>,
+    stats: ContentStats,
     crlf: CrlfNormalizer,
     qp: QpEncoder,
     utf8: Utf8Check,
@@ -457,23 +466,8 @@ struct StatsAccumulator {
 }
 
 impl StatsAccumulator {
-    fn stats(&mut self) -> &mut ContentStats {
-        self.stats.get_or_insert(ContentStats {
-            input_len: 0,
-            normalized_len: 0,
-            has_nul: false,
-            non_ascii: 0,
-            max_line: 0,
-            has_boundary_marker: false,
-            ends_with_newline: false,
-            utf8: true,
-            qp_len: 0,
-            fingerprint: 0,
-        })
-    }
-
     fn push(&mut self, data: &[u8]) {
-        self.stats().input_len += data.len() as u64;
+        self.stats.input_len += data.len() as u64;
         self.fingerprint.update(data);
         self.utf8.push(data);
         let mut normalized = std::mem::take(&mut self.normalized);
@@ -489,7 +483,7 @@ impl StatsAccumulator {
         scratch.clear();
         self.qp.push(normalized, &mut scratch);
         let (mut line, mut last) = (self.line, self.last);
-        let stats = self.stats();
+        let stats = &mut self.stats;
         stats.qp_len += scratch.len() as u64;
         stats.normalized_len += normalized.len() as u64;
         for &b in normalized {
@@ -518,12 +512,12 @@ impl StatsAccumulator {
         self.qp.finish(&mut qp_tail);
         let (last, fingerprint, utf8) =
             (self.last, self.fingerprint.value(), self.utf8.valid_at_end());
-        let stats = self.stats();
+        let mut stats = self.stats;
         stats.qp_len += qp_tail.len() as u64;
         stats.ends_with_newline = last == b'\n';
         stats.utf8 = utf8;
         stats.fingerprint = fingerprint;
-        stats.clone()
+        stats
     }
 }
 

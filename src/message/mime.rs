@@ -409,7 +409,9 @@ fn build_tree(spec: &MessageSpec, rng: &mut Rng) -> Result<Part, ComposeError> {
     Ok(Part::Multi { subtype: "mixed", boundary: rng.boundary()?, parts: body })
 }
 
-fn open_file(path: &Path) -> Result<(File, Metadata), ComposeError> {
+/// Opens a regular file for composing; a missing file, a directory or a device is an error
+/// naming the path.
+pub(super) fn open_file(path: &Path) -> Result<(File, Metadata), ComposeError> {
     let file = File::open(path).map_err(|e| ComposeError::unavailable(path, e))?;
     let meta = file.metadata().map_err(|e| ComposeError::unavailable(path, e))?;
     if !meta.is_file() {

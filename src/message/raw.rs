@@ -49,11 +49,7 @@ pub struct RawMessage {
 impl RawMessage {
     /// Measures a message file (one pass; the file is read again when streaming).
     pub fn from_path(path: &Path, options: RawOptions) -> Result<RawMessage, ComposeError> {
-        let file = File::open(path).map_err(|e| ComposeError::unavailable(path, e))?;
-        let meta = file.metadata().map_err(|e| ComposeError::unavailable(path, e))?;
-        if !meta.is_file() {
-            return Err(ComposeError::NotAFile { path: path.to_path_buf() });
-        }
+        let (file, _) = super::mime::open_file(path)?;
         let mut scan = RawScan::new(options);
         read_all(file, path, |chunk| {
             scan.push(chunk);

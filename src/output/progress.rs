@@ -27,11 +27,6 @@ impl LiveStatus {
         LiveStatus { multi, colour }
     }
 
-    /// A status that draws nothing (tests, pipes).
-    pub fn disabled() -> LiveStatus {
-        LiveStatus { multi: None, colour: false }
-    }
-
     /// Adds a line labelled `label` (e.g. `127.0.0.1:587`).
     pub fn line(&self, label: &str) -> StatusLine {
         let Some(multi) = &self.multi else { return StatusLine { bar: None } };
@@ -62,11 +57,6 @@ pub struct StatusLine {
 }
 
 impl StatusLine {
-    /// A line that draws nothing.
-    pub fn hidden() -> StatusLine {
-        StatusLine { bar: None }
-    }
-
     /// Shows what the task is doing now.
     pub fn set(&self, text: &str) {
         if let Some(bar) = &self.bar {

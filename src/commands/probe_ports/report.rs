@@ -79,8 +79,6 @@ pub enum Stage {
     Tls,
     /// EHLO after TLS.
     EhloAfterTls,
-    /// QUIT.
-    Quit,
 }
 
 /// An engine error, as the user reads it: the phase and the message.
@@ -345,7 +343,7 @@ impl PortReport {
 }
 
 /// One host of the target: its addresses and the probes of each address and port.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct HostReport {
     /// The host name (or IP) as given or as the MX record names it.
     pub host: String,
@@ -354,14 +352,13 @@ pub struct HostReport {
     /// Why it did not resolve.
     pub error: Option<String>,
     /// The same, typed, for the exit code.
-    #[serde(skip)]
     pub dns_error: Option<crate::dns::DnsError>,
     /// One report per address and port, addresses first, ports in the order given.
     pub probes: Vec<PortReport>,
 }
 
 /// The outcome of the whole run: what the exit code says, in words.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Summary {
     /// True when the exit code is 0.
     pub ok: bool,
@@ -474,7 +471,6 @@ fn stage_words(stage: Stage) -> &'static str {
         Stage::Starttls => "STARTTLS",
         Stage::Tls => "TLS",
         Stage::EhloAfterTls => "EHLO after TLS",
-        Stage::Quit => "QUIT",
     }
 }
 
