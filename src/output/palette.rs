@@ -92,6 +92,13 @@ impl Palette {
         }
     }
 
+    /// The final verdict line of a command: `✓ text` in the good style, `✗ text` in the bad one.
+    /// The text is escaped: it may quote a server or a host name.
+    pub fn verdict(&self, ok: bool, text: &str) -> String {
+        let (mark, role) = if ok { ("✓", Role::Good) } else { ("✗", Role::Bad) };
+        self.paint(role, &format!("{mark} {}", super::sanitize::terminal_safe(text)))
+    }
+
     /// Styles `text` for `role`.
     pub fn paint(&self, role: Role, text: &str) -> String {
         if !self.enabled {

@@ -44,8 +44,7 @@ pub fn render<W: Write>(
         details(out, palette, verbosity, host)?;
     }
     writeln!(out)?;
-    let (mark, role) = if view.summary.ok { ("✓", Role::Good) } else { ("✗", Role::Bad) };
-    writeln!(out, "{}", palette.paint(role, &format!("{mark} {}", view.summary.text)))
+    writeln!(out, "{}", palette.verdict(view.summary.ok, &view.summary.text))
 }
 
 /// The column titles.

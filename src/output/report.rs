@@ -165,8 +165,7 @@ impl<W: Write> Renderer<'_, W> {
         } else {
             (false, format!("not sent ({time})"))
         };
-        let (mark, role) = if ok { ("✓", Role::Good) } else { ("✗", Role::Bad) };
-        writeln!(self.out, "{}", self.palette.paint(role, &format!("{mark} {text}")))
+        writeln!(self.out, "{}", self.palette.verdict(ok, &text))
     }
 }
 

@@ -54,9 +54,7 @@ impl<W: Write> TranscriptPrinter<W> {
             return;
         }
         self.close_line();
-        let (mark, role) = if ok { ("✓", Role::Good) } else { ("✗", Role::Bad) };
-        let line = self.palette.paint(role, &format!("{mark} {}", terminal_safe(text)));
-        let _ = writeln!(self.out, "{line}");
+        let _ = writeln!(self.out, "{}", self.palette.verdict(ok, text));
     }
 
     fn close_line(&mut self) {

@@ -62,8 +62,7 @@ fn reply_text(reply: &Reply) -> String {
 
 /// `✓ text` or `✗ text`, as the transcript printer writes its verdicts.
 fn verdict<W: Write>(out: &mut W, palette: Palette, ok: bool, text: &str) -> std::io::Result<()> {
-    let (mark, role) = if ok { ("✓", Role::Good) } else { ("✗", Role::Bad) };
-    writeln!(out, "{}", palette.paint(role, &format!("{mark} {}", terminal_safe(text))))
+    writeln!(out, "{}", palette.verdict(ok, text))
 }
 
 /// MECHANISM | RESULT | REPLY | MEANING, then the overall verdict.
