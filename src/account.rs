@@ -230,6 +230,21 @@ impl AccountProfile {
     }
 }
 
+/// `--profile` loaded (if any) and merged into copies of the connection and TLS flags: what
+/// every command that connects starts from.
+pub fn with_profile(
+    profile: &ProfileArgs,
+    connect: &ConnectArgs,
+    tls: &TlsArgs,
+) -> Result<(Option<AccountProfile>, ConnectArgs, TlsArgs), PlanError> {
+    let profile = load_profile(profile)?;
+    let (mut connect, mut tls) = (connect.clone(), tls.clone());
+    if let Some(profile) = &profile {
+        profile.fill_connection(&mut connect, &mut tls);
+    }
+    Ok((profile, connect, tls))
+}
+
 /// Where to connect: the SERVER argument, else the profile's server; the port from `--port`,
 /// else SERVER:PORT, else the profile's, else `default_port`.
 pub fn server_and_port(

@@ -293,6 +293,15 @@ pub fn tls_params(args: &TlsArgs) -> Result<TlsParams, PlanError> {
     Ok(params)
 }
 
+/// The TLS parameters of a session command (trace, test-auth, send): [`tls_params`], plus
+/// `--tls opportunistic`'s "encrypt but do not verify". probe-ports does not use this: it
+/// reports the verdict under every mode.
+pub fn session_tls_params(args: &TlsArgs) -> Result<TlsParams, PlanError> {
+    let mut params = tls_params(args)?;
+    params.opportunistic = args.mode() == crate::cli::TlsMode::Opportunistic;
+    Ok(params)
+}
+
 /// Splits a PEM bundle into certificates.
 fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<native_tls::Certificate>, String> {
     const BEGIN: &str = "-----BEGIN CERTIFICATE-----";

@@ -82,11 +82,8 @@ pub struct TestAuthPlan {
 impl TestAuthPlan {
     /// Merges the profile, validates everything and obtains the credentials; no socket yet.
     pub fn from_args(args: &TestAuthArgs) -> Result<TestAuthPlan, PlanError> {
-        let profile = account::load_profile(&args.profile)?;
-        let (mut connect, mut tls_args) = (args.connect.clone(), args.tls.clone());
-        if let Some(profile) = &profile {
-            profile.fill_connection(&mut connect, &mut tls_args);
-        }
+        let (profile, connect, tls_args) =
+            account::with_profile(&args.profile, &args.connect, &args.tls)?;
         let (host, port) = account::server_and_port(
             args.server.as_deref(),
             connect.port,
@@ -99,8 +96,7 @@ impl TestAuthPlan {
                 "add --mech all, or drop --keep-going",
             ));
         }
-        let mut tls = plan::tls_params(&tls_args)?;
-        tls.opportunistic = tls_args.mode() == TlsMode::Opportunistic;
+        let tls = plan::session_tls_params(&tls_args)?;
         let context = PlanContext { client_certificate: tls.identity.is_some(), allow_all: true };
         let session = plan::session_config(&connect, tls)?;
         let dns = plan::dns_options(&connect)?;

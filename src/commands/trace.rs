@@ -50,11 +50,8 @@ impl TracePlan {
         let target = plan::parse_target(&args.target)?;
         // A profile fills what the flags leave unset: EHLO name, CA file, TLS mode, the user and
         // password source for the AUTH stage, and the envelope sender.
-        let profile = crate::account::load_profile(&args.profile)?;
-        let (mut connect, mut tls_args) = (args.connect.clone(), args.tls.clone());
-        if let Some(profile) = &profile {
-            profile.fill_connection(&mut connect, &mut tls_args);
-        }
+        let (profile, connect, tls_args) =
+            account::with_profile(&args.profile, &args.connect, &args.tls)?;
         let from = match (&args.from, profile.as_ref().and_then(|p| p.from.as_ref())) {
             (Some(a), _) => Some(plan::parse_address("--from", a)?),
             // Already checked when the profile was loaded.
@@ -77,7 +74,7 @@ impl TracePlan {
             (Target::Host { port: Some(p), .. }, None) => *p,
             _ => 25,
         };
-        let mut tls = plan::tls_params(&tls_args)?;
+        let tls = plan::session_tls_params(&tls_args)?;
         let wants_auth = args.auth.user.is_some()
             || args.auth.mech.is_some()
             || profile.as_ref().is_some_and(|p| p.user.is_some());
@@ -100,9 +97,6 @@ impl TracePlan {
                 "a HOST target needs a recipient to go past MAIL FROM",
                 "add --rcpt ADDRESS, or trace an address instead of a host",
             ));
-        }
-        if tls_args.mode() == TlsMode::Opportunistic {
-            tls.opportunistic = true;
         }
         Ok(TracePlan {
             target,

@@ -63,8 +63,7 @@ impl SendPlan {
     pub fn from_args(args: &SendArgs) -> Result<SendPlan, PlanError> {
         check_stdin_used_once(args)?;
         let account = Account::merge(args)?;
-        let mut tls = plan::tls_params(&account.tls)?;
-        tls.opportunistic = account.tls.mode() == TlsMode::Opportunistic;
+        let tls = plan::session_tls_params(&account.tls)?;
         let context = PlanContext { client_certificate: tls.identity.is_some(), allow_all: false };
         let session = plan::session_config(&account.connect, tls)?;
         let dns = plan::dns_options(&account.connect)?;
@@ -132,11 +131,8 @@ struct Account {
 
 impl Account {
     fn merge(args: &SendArgs) -> Result<Account, PlanError> {
-        let profile = account::load_profile(&args.profile)?;
-        let (mut connect, mut tls) = (args.connect.clone(), args.tls.clone());
-        if let Some(profile) = &profile {
-            profile.fill_connection(&mut connect, &mut tls);
-        }
+        let (profile, connect, tls) =
+            account::with_profile(&args.profile, &args.connect, &args.tls)?;
         Ok(Account { connect, tls, profile })
     }
 
