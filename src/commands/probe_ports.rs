@@ -237,17 +237,25 @@ pub fn run(args: ProbePortsArgs) -> Result<Exit> {
         .zip(mx_domain(&plan))
         .map(|(route, domain)| crate::output::transcript::route_line(domain, route));
     let mut stdout = std::io::stdout().lock();
+    // The run's exit code, decided once for the JSON document and the process.
+    let failure = unresolved(&reports);
+    let exit = match &failure {
+        Some(error) => crate::exit::Classify::exit(error),
+        None if summary.ok => Exit::Ok,
+        None => Exit::Unavailable,
+    };
     if args.output.json {
-        jsonout::print(&mut stdout, &document(&plan, route.as_ref(), &reports, &summary))?;
+        let doc = document(&plan, route.as_ref(), &reports, &summary, exit);
+        jsonout::print(&mut stdout, &doc)?;
     } else if verbosity != Verbosity::Quiet {
         let view = ProbeView { route_line, hosts: &reports, summary: &summary };
         render(&mut stdout, super::stdout_palette(&args.output), verbosity, &view)?;
     }
     stdout.flush()?;
-    if let Some(error) = unresolved(&reports) {
-        return Err(error.into());
+    match failure {
+        Some(error) => Err(error.into()),
+        None => Ok(exit),
     }
-    Ok(if summary.ok { Exit::Ok } else { Exit::Unavailable })
 }
 
 fn mx_domain(plan: &ProbePlan) -> Option<&str> {
@@ -395,19 +403,13 @@ fn document(
     route: Option<&MailRoute>,
     hosts: &[HostReport],
     summary: &Summary,
+    exit: Exit,
 ) -> Value {
     let target = match &plan.source {
         HostSource::Host(host) => json!({ "input": plan.input, "kind": "host", "host": host }),
         HostSource::Mx(domain) => json!({ "input": plan.input, "kind": "mx", "domain": domain }),
     };
     let connect = &plan.settings.session.connect;
-    let exit = if let Some(error) = unresolved(hosts) {
-        crate::exit::Classify::exit(&error)
-    } else if summary.ok {
-        Exit::Ok
-    } else {
-        Exit::Unavailable
-    };
     json!({
         "schema_version": jsonout::SCHEMA_VERSION,
         "command": "probe-ports",
