@@ -2,7 +2,7 @@
 //! the wire, STARTTLS and implicit TLS with certificate facts, and the `--json` document.
 
 use crate::support::server::{ScriptedServer, Step, expect, send};
-use crate::support::{assert_lines, smtpx};
+use crate::support::{assert_lines, smtpx, trace};
 
 fn ehlo_reply(extra: &[&str]) -> Vec<Step> {
     let mut lines = vec!["250-mx.test".to_string()];
@@ -120,17 +120,7 @@ fn accepting(until_rcpt: bool) -> Vec<Step> {
 #[test]
 fn quit_after_ehlo_stops_there() {
     let server = ScriptedServer::one(accepting(false));
-    let target = format!("127.0.0.1:{}", server.port());
-    let run = smtpx(&[
-        "trace",
-        &target,
-        "--ehlo",
-        "client.test",
-        "--quit-after",
-        "ehlo",
-        "--rcpt",
-        "bob@example.com",
-    ]);
+    let run = trace(&server, &["--quit-after", "ehlo", "--rcpt", "bob@example.com"]);
     run.assert_code(0);
     assert!(run.stdout.ends_with("✓ EHLO accepted (250)\n"), "{}", run.stdout);
     assert_eq!(String::from_utf8(server.received()).unwrap(), "EHLO client.test\r\nQUIT\r\n");
@@ -140,8 +130,7 @@ fn quit_after_ehlo_stops_there() {
 fn quit_after_connect_and_banner() {
     let server =
         ScriptedServer::one(vec![send("220 mx.test ESMTP"), expect("QUIT"), send("221 Bye")]);
-    let target = format!("127.0.0.1:{}", server.port());
-    let run = smtpx(&["trace", &target, "--ehlo", "client.test", "--quit-after", "banner"]);
+    let run = trace(&server, &["--quit-after", "banner"]);
     run.assert_code(0);
     assert!(run.stdout.ends_with("✓ server ready (220)\n"), "{}", run.stdout);
 }
@@ -163,18 +152,8 @@ fn send_delivers_a_dot_stuffed_test_message() {
         expect("QUIT"),
         send("221 2.0.0 Bye"),
     ]);
-    let target = format!("127.0.0.1:{}", server.port());
-    let run = smtpx(&[
-        "trace",
-        &target,
-        "--ehlo",
-        "client.test",
-        "--from",
-        "alice@example.org",
-        "--rcpt",
-        "bob@example.com",
-        "--send",
-    ]);
+    let run =
+        trace(&server, &["--from", "alice@example.org", "--rcpt", "bob@example.com", "--send"]);
     run.assert_code(0);
     assert!(
         run.stdout.ends_with("✓ message accepted (250 2.0.0): Ok: queued as 4ABC123\n"),
@@ -207,17 +186,7 @@ fn quit_after_data_closes_without_content() {
         send("354 go ahead"),
         Step::Stall,
     ]);
-    let target = format!("127.0.0.1:{}", server.port());
-    let run = smtpx(&[
-        "trace",
-        &target,
-        "--ehlo",
-        "client.test",
-        "--rcpt",
-        "bob@example.com",
-        "--quit-after",
-        "data",
-    ]);
+    let run = trace(&server, &["--rcpt", "bob@example.com", "--quit-after", "data"]);
     run.assert_code(0);
     assert!(
         run.stdout
@@ -242,8 +211,7 @@ fn helo_fallback_when_ehlo_is_refused() {
         expect("QUIT"),
         send("221 Bye"),
     ]);
-    let target = format!("127.0.0.1:{}", server.port());
-    let run = smtpx(&["trace", &target, "--ehlo", "client.test", "--quit-after", "ehlo"]);
+    let run = trace(&server, &["--quit-after", "ehlo"]);
     run.assert_code(0);
     assert!(
         run.stdout.contains(
@@ -257,8 +225,7 @@ fn helo_fallback_when_ehlo_is_refused() {
 #[test]
 fn verbose_adds_timings_and_raw_adds_bytes() {
     let server = ScriptedServer::one(accepting(false));
-    let target = format!("127.0.0.1:{}", server.port());
-    let run = smtpx(&["trace", &target, "--ehlo", "client.test", "--quit-after", "ehlo", "-vv"]);
+    let run = trace(&server, &["--quit-after", "ehlo", "-vv"]);
     run.assert_code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     let banner = lines.iter().position(|l| l.starts_with("S: 220 mx.test ESMTP ready")).unwrap();
@@ -280,8 +247,7 @@ fn hostile_server_text_is_escaped() {
         expect("QUIT"),
         send("221 Bye"),
     ]);
-    let target = format!("127.0.0.1:{}", server.port());
-    let run = smtpx(&["trace", &target, "--ehlo", "client.test", "--quit-after", "banner"]);
+    let run = trace(&server, &["--quit-after", "banner"]);
     run.assert_code(0);
     assert!(
         run.stdout.contains("S: 220 evil.test \\x1b]0;pwned\\x07 \\u{202e} gnirts\n"),
@@ -378,8 +344,7 @@ fn profile_fills_ehlo_and_tls_for_trace() {
 #[test]
 fn verbose_explains_each_ehlo_keyword() {
     let server = ScriptedServer::one(accepting(false));
-    let target = format!("127.0.0.1:{}", server.port());
-    let run = smtpx(&["trace", &target, "--ehlo", "client.test", "--quit-after", "ehlo", "-v"]);
+    let run = trace(&server, &["--quit-after", "ehlo", "-v"]);
     run.assert_code(0);
     assert!(
         run.stdout

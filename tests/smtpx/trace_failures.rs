@@ -3,15 +3,7 @@
 //! injection, TLS required but not offered.
 
 use crate::support::server::{ScriptedServer, Step, expect, send};
-use crate::support::smtpx;
-
-/// Runs `trace 127.0.0.1:PORT` with a fixed EHLO name and extra arguments.
-fn trace(server: &ScriptedServer, extra: &[&str]) -> crate::support::Run {
-    let target = format!("127.0.0.1:{}", server.port());
-    let mut args = vec!["trace", target.as_str(), "--ehlo", "client.test"];
-    args.extend_from_slice(extra);
-    smtpx(&args)
-}
+use crate::support::{smtpx, trace};
 
 fn greeting_and_ehlo(ehlo_lines: &str) -> Vec<Step> {
     vec![

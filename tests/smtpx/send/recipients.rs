@@ -7,8 +7,9 @@ use crate::support::TempDir;
 use crate::support::mime::Entity;
 use crate::support::server::{ScriptedServer, Step, expect, send};
 
-/// MAIL, two RCPTs (the second answered `second`), without PIPELINING.
-fn envelope_with_refusal(second: &str) -> Vec<Step> {
+/// MAIL, two RCPTs (the second answered `second`) without PIPELINING, then the RSET that
+/// all-or-nothing sends and QUIT.
+fn refused_session(second: &str) -> Vec<Step> {
     let mut s = greeting(&[]);
     s.extend([
         expect("MAIL FROM:<a@example.org>"),
@@ -17,7 +18,10 @@ fn envelope_with_refusal(second: &str) -> Vec<Step> {
         send("250 2.1.5 Ok"),
         expect("RCPT TO:<c@example.com>"),
         send(second),
+        expect("RSET"),
+        send("250 2.0.0 Ok"),
     ]);
+    s.extend(quit());
     s
 }
 
@@ -26,10 +30,7 @@ const TWO: [&str; 6] =
 
 #[test]
 fn one_refusal_sends_nothing_explains_it_and_saves_the_message() {
-    let mut script = envelope_with_refusal("550 5.1.1 <c@example.com>: User unknown");
-    script.extend([expect("RSET"), send("250 2.0.0 Ok")]);
-    script.extend(quit());
-    let server = ScriptedServer::one(script);
+    let server = ScriptedServer::one(refused_session("550 5.1.1 <c@example.com>: User unknown"));
     let dir = TempDir::new("all-or-nothing");
     let run = run_send(&server, &dir, &TWO);
     run.assert_code(69);
@@ -128,10 +129,7 @@ fn allow_partial_sends_to_the_accepted_and_lists_the_refused() {
 
 #[test]
 fn a_temporary_refusal_exits_75() {
-    let mut script = envelope_with_refusal("451 4.3.0 try again later");
-    script.extend([expect("RSET"), send("250 2.0.0 Ok")]);
-    script.extend(quit());
-    let server = ScriptedServer::one(script);
+    let server = ScriptedServer::one(refused_session("451 4.3.0 try again later"));
     let dir = TempDir::new("tempfail");
     let run = run_send(&server, &dir, &TWO);
     run.assert_code(75);
@@ -199,10 +197,7 @@ fn quiet_prints_nothing_on_success() {
 
 #[test]
 fn json_document_has_the_facts() {
-    let mut script = envelope_with_refusal("550 5.1.1 unknown");
-    script.extend([expect("RSET"), send("250 2.0.0 Ok")]);
-    script.extend(quit());
-    let server = ScriptedServer::one(script);
+    let server = ScriptedServer::one(refused_session("550 5.1.1 unknown"));
     let dir = TempDir::new("json");
     let mut args = TWO.to_vec();
     args.push("--json");

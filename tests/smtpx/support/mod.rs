@@ -33,6 +33,14 @@ pub fn smtpx(args: &[&str]) -> Run {
     smtpx_with(args, &[], None)
 }
 
+/// Runs `trace 127.0.0.1:PORT --ehlo client.test` against a scripted server, with more arguments.
+pub fn trace(server: &server::ScriptedServer, extra: &[&str]) -> Run {
+    let target = format!("127.0.0.1:{}", server.port());
+    let mut args = vec!["trace", target.as_str(), "--ehlo", "client.test"];
+    args.extend_from_slice(extra);
+    smtpx(&args)
+}
+
 /// Runs the binary with extra environment variables and optional stdin.
 pub fn smtpx_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_smtpx"));
