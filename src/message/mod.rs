@@ -28,7 +28,7 @@ pub use error::ComposeError;
 pub use header::{HeaderError, parse_user_header};
 pub use mime::{AttachmentSpec, BodySource, ComposedMessage, MessageSpec, PartSummary};
 pub use raw::{RawMessage, RawOptions};
-pub use stream::MessageReader;
+pub use stream::{MessageReader, TempFile};
 
 #[cfg(test)]
 mod testutil;

@@ -10,14 +10,13 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use super::address::{Mailbox, parse_mailbox_list};
 use super::crlf::CrlfNormalizer;
 use super::encoding::{Fingerprint, StreamEncoder};
 use super::error::ComposeError;
-use super::mime::Rng;
 use super::stream::{BodyPlan, MessageReader, Pipeline, Segment, Source, TempFile, precheck};
 
 /// The largest header block accepted (to the first empty line).
@@ -388,16 +387,7 @@ impl Spool {
 
 /// A new file in the temporary directory, readable only by the user (the message may be private).
 fn create_temp_file() -> Result<(File, TempFile), ComposeError> {
-    let name = Rng::new(None)
-        .token(20)
-        .map_err(|e| ComposeError::Spool(io::Error::other(e.to_string())))?;
-    let path: PathBuf = std::env::temp_dir().join(format!("smtpx-raw-{name}.eml"));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(&path).map_err(ComposeError::Spool)?;
-    Ok((file, TempFile { path }))
+    TempFile::create("smtpx-raw-", ".eml").map_err(ComposeError::Spool)
 }
 
 #[cfg(test)]

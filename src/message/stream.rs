@@ -19,11 +19,30 @@ use super::encoding::{
 use super::error::ComposeError;
 use super::raw::BccFilter;
 
-/// A temporary file smtpx made (standard input spooled for `--raw -`), removed when the last
-/// plan or reader holding it is dropped.
+/// A private temporary file (mode 0600: it may hold a private message), removed on drop: standard
+/// input spooled for `--raw -` or `--body-file -`.
 #[derive(Debug)]
-pub(crate) struct TempFile {
+pub struct TempFile {
     pub path: PathBuf,
+}
+
+impl TempFile {
+    /// Creates `$TMPDIR/{prefix}{random}{suffix}`, which must not exist yet.
+    pub fn create(prefix: &str, suffix: &str) -> io::Result<(File, TempFile)> {
+        let name =
+            super::mime::Rng::new(None).token(20).map_err(|e| io::Error::other(e.to_string()))?;
+        let path = std::env::temp_dir().join(format!("{prefix}{name}{suffix}"));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path)?;
+        Ok((file, TempFile { path }))
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
 }
 
 impl Drop for TempFile {

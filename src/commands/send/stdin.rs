@@ -2,35 +2,16 @@
 //! only once, but the composer reads a body twice (to measure it, then to send it), so it is
 //! kept: in memory up to 8 MiB, beyond that in a private temporary file removed on drop.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
 
-use crate::message::BodySource;
+use crate::message::{BodySource, TempFile};
 
 /// Standard input up to this size stays in memory.
 const IN_MEMORY: usize = 8 * 1024 * 1024;
 
 /// A temporary copy of standard input, removed when dropped.
-#[derive(Debug)]
-pub struct SpooledStdin {
-    path: PathBuf,
-}
-
-impl SpooledStdin {
-    /// The file's path (shown as `-` in errors).
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for SpooledStdin {
-    fn drop(&mut self) {
-        // Best effort: a leftover file in the temp directory is not worth failing over.
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
+pub type SpooledStdin = TempFile;
 
 /// Reads `input` whole; returns the body and, when it went to a file, the guard of that file.
 /// A small body that is not UTF-8 is refused here; a spooled one by the composer.
@@ -51,12 +32,7 @@ pub fn read_body(mut input: impl Read) -> io::Result<(BodySource, Option<Spooled
 
 /// A new file in the temporary directory that only this user can read (the body may be private).
 fn create_private_file() -> io::Result<(File, SpooledStdin)> {
-    let mut token = [0u8; 12];
-    getrandom::fill(&mut token).map_err(|e| io::Error::other(e.to_string()))?;
-    let name: String = token.iter().map(|b| format!("{b:02x}")).collect();
-    let path = std::env::temp_dir().join(format!("smtpx-body-{name}.txt"));
-    let file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path)?;
-    Ok((file, SpooledStdin { path }))
+    TempFile::create("smtpx-body-", ".txt")
 }
 
 #[cfg(test)]
