@@ -318,10 +318,7 @@ fn judge(mechanism: &str, result: Result<AuthOutcome, Error>) -> (Attempt, Optio
 /// Resolves the server and reports the addresses.
 fn resolve(plan: &TestAuthPlan, observer: &mut dyn Observer) -> Result<Vec<std::net::SocketAddr>> {
     let addrs = dns::resolve_host(&plan.host, plan.port, &plan.dns)?;
-    observer.on_event(&Event::Resolved {
-        host: plan.host.clone(),
-        addrs: addrs.iter().map(|a| a.ip()).collect(),
-    });
+    observer.on_event(&Event::resolved(&plan.host, &addrs));
     Ok(addrs)
 }
 

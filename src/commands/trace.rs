@@ -181,10 +181,7 @@ pub fn trace(
             }
             Err(e) => return Err(e.into()),
         };
-        observer.on_event(&Event::Resolved {
-            host: host.clone(),
-            addrs: addrs.iter().map(|a| a.ip()).collect(),
-        });
+        observer.on_event(&Event::resolved(host, &addrs));
         match session(plan, host, &addrs, observer, outcome) {
             Err(e) if plan.all_mx && i + 1 < hosts.len() && is_connect_failure(&e) => {
                 observer.on_event(&Event::Note("trying the next MX host".into()));

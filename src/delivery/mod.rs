@@ -297,10 +297,7 @@ impl Run<'_> {
                     continue;
                 }
             };
-            observer.on_event(&Event::Resolved {
-                host: host.clone(),
-                addrs: addrs.iter().map(|a| a.ip()).collect(),
-            });
+            observer.on_event(&Event::resolved(host, &addrs));
             let attempt = session::Attempt {
                 plan: self.plan,
                 message: self.message,

@@ -37,6 +37,13 @@ pub enum Event {
     Warning(String),
 }
 
+impl Event {
+    /// `host` resolved to `addrs` (the ports are the caller's, the event keeps the addresses).
+    pub fn resolved(host: &str, addrs: &[SocketAddr]) -> Event {
+        Event::Resolved { host: host.to_string(), addrs: addrs.iter().map(|a| a.ip()).collect() }
+    }
+}
+
 /// Receives events. The transcript printer, the JSON collector and test recorders implement it.
 pub trait Observer {
     /// Called for every event, in order.
