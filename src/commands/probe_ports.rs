@@ -313,7 +313,7 @@ fn probe_host(plan: &ProbePlan, host: &str, live: &LiveStatus) -> Result<HostRep
     let jobs: Vec<(SocketAddr, StatusLine)> = addresses
         .iter()
         .flat_map(|ip| plan.ports.iter().map(move |port| SocketAddr::new(*ip, *port)))
-        .map(|addr| (addr, live.line(&label(host, addr))))
+        .map(|addr| (addr, live.line(&crate::output::host_address(host, addr))))
         .collect();
     let probes = std::thread::scope(|scope| {
         let handles = jobs
@@ -344,15 +344,6 @@ fn unresolved_host(host: &str, error: &DnsError) -> HostReport {
         error: Some(error.to_string()),
         dns_error: Some(error.clone()),
         probes: Vec::new(),
-    }
-}
-
-/// `mx.example.com [192.0.2.1]:587`, or `192.0.2.1:587` when the host is the address.
-pub fn label(host: &str, addr: SocketAddr) -> String {
-    if host.trim_matches(['[', ']']) == addr.ip().to_string() {
-        addr.to_string()
-    } else {
-        format!("{host} [{}]:{}", addr.ip(), addr.port())
     }
 }
 
@@ -387,7 +378,10 @@ fn required(require: &[u16], probes: &[&PortReport]) -> (bool, String) {
             return (false, format!("required port {port} was not probed (no address)"));
         }
         if let Some(failed) = of_port.iter().find(|p| !p.accepts_session) {
-            let at = label(&failed.host, SocketAddr::new(failed.address, failed.port));
+            let at = crate::output::host_address(
+                &failed.host,
+                SocketAddr::new(failed.address, failed.port),
+            );
             return (
                 false,
                 format!("required port {port} does not accept an SMTP session at {at}"),
@@ -450,14 +444,5 @@ mod tests {
         assert!(ports(&[25], Some(587), &[]).is_err());
         let many: Vec<u16> = (1..=65).collect();
         assert!(ports(&many, None, &[]).is_err());
-    }
-
-    #[test]
-    fn labels_name_the_host_only_when_it_differs() {
-        let addr: SocketAddr = "192.0.2.1:25".parse().unwrap();
-        assert_eq!(label("192.0.2.1", addr), "192.0.2.1:25");
-        assert_eq!(label("mx.example.com", addr), "mx.example.com [192.0.2.1]:25");
-        let v6: SocketAddr = "[2001:db8::1]:587".parse().unwrap();
-        assert_eq!(label("2001:db8::1", v6), "[2001:db8::1]:587");
     }
 }

@@ -67,10 +67,9 @@ pub fn table<W: Write>(out: &mut W, palette: Palette, hosts: &[HostReport]) -> i
         rows.extend(host.probes.iter().map(row));
     }
     // A target given as an IP address makes HOST repeat ADDRESS: leave the column out then.
-    let first = if hosts
-        .iter()
-        .all(|h| h.error.is_none() && h.addresses.iter().all(|a| is_address(&h.host, a)))
-    {
+    let first = if hosts.iter().all(|h| {
+        h.error.is_none() && h.addresses.iter().all(|a| super::is_ip_literal_of(&h.host, a))
+    }) {
         1
     } else {
         0
@@ -101,11 +100,6 @@ pub fn table<W: Write>(out: &mut W, palette: Palette, hosts: &[HostReport]) -> i
         writeln!(out, "{line}")?;
     }
     Ok(())
-}
-
-/// True when `host` is the address itself (an IP literal target).
-fn is_address(host: &str, address: &std::net::IpAddr) -> bool {
-    host.trim_matches(['[', ']']) == address.to_string()
 }
 
 fn row(p: &PortReport) -> Vec<Cell> {
@@ -193,7 +187,11 @@ fn details<W: Write>(
             writeln!(out)?;
         }
         let ip = address.to_string();
-        let title = if is_address(&host.host, address) { ip } else { format!("{name} [{ip}]") };
+        let title = if super::is_ip_literal_of(&host.host, address) {
+            ip
+        } else {
+            format!("{name} [{ip}]")
+        };
         writeln!(out, "{}", palette.paint(Role::Note, &title))?;
         for probe in host.probes.iter().filter(|p| p.address == *address) {
             port_details(out, palette, verbosity, probe)?;

@@ -74,10 +74,7 @@ impl<W: Write> Renderer<'_, W> {
 
     fn session(&mut self, session: &SessionReport) -> io::Result<()> {
         let mut server = match session.address {
-            Some(addr) if addr.ip().to_string() == session.host.trim_matches(['[', ']']) => {
-                addr.to_string()
-            }
-            Some(addr) => format!("{} [{}]:{}", session.host, addr.ip(), addr.port()),
+            Some(addr) => super::host_address(&session.host, addr),
             None if session.port == 0 => session.host.clone(),
             None if session.host.contains(':') => format!("[{}]:{}", session.host, session.port),
             None => format!("{}:{}", session.host, session.port),

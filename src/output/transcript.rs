@@ -201,12 +201,10 @@ impl<W: Write> Observer for TranscriptPrinter<W> {
             }
             Event::Connecting { host, addr } => {
                 self.close_line();
-                let ip = addr.ip().to_string();
-                let text = if *host == ip || host.trim_matches(['[', ']']) == ip {
-                    format!("· connecting to {addr} …")
-                } else {
-                    format!("· connecting to {} [{}]:{} …", terminal_safe(host), ip, addr.port())
-                };
+                let text = format!(
+                    "· connecting to {} …",
+                    terminal_safe(&super::host_address(host, *addr))
+                );
                 let _ = write!(self.out, "{}", self.palette.paint(Role::Note, &text));
                 self.open_line = true;
             }
