@@ -27,13 +27,13 @@ fn ca() -> String {
     tls_dir().join("ca.pem").to_str().unwrap().to_string()
 }
 
-#[test]
-fn auth_plain_after_starttls_is_reported() {
+/// After AUTH PLAIN as `user` succeeds: one pipelined transaction to b@example.com, then QUIT.
+fn authed_delivery(user: &str) -> Vec<Step> {
     let mut script = starttls_then_auth();
     script.extend([
-        expect(&plain("alice@example.org")),
+        expect(&plain(user)),
         send("235 2.7.0 Authentication successful"),
-        expect("MAIL FROM:<alice@example.org>"),
+        expect(&format!("MAIL FROM:<{user}>")),
         expect("RCPT TO:<b@example.com>"),
         expect("DATA"),
         send("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead"),
@@ -41,30 +41,41 @@ fn auth_plain_after_starttls_is_reported() {
         send("250 2.0.0 Ok: queued as 4XyZ1a2B3c"),
     ]);
     script.extend(quit());
-    let server = ScriptedServer::one(script);
+    script
+}
+
+/// `send` as alice through the scripted server over STARTTLS, with more arguments.
+fn run_login_send(server: &ScriptedServer, dir: &TempDir, extra: &[&str]) -> crate::support::Run {
     let target = format!("localhost:{}", server.port());
     let ca = ca();
-    let dir = TempDir::new("auth-plain");
-    let run = smtpx_with(
-        &[
-            "send",
-            "-s",
-            &target,
-            "--ehlo",
-            "client.test",
-            "--ca-file",
-            &ca,
-            "-u",
-            "alice@example.org",
-            "--from",
-            "alice@example.org",
-            "--to",
-            "b@example.com",
-            "-v",
-        ],
+    let mut args = vec![
+        "send",
+        "-s",
+        &target,
+        "--ehlo",
+        "client.test",
+        "--ca-file",
+        &ca,
+        "-u",
+        "alice@example.org",
+        "--from",
+        "alice@example.org",
+        "--to",
+        "b@example.com",
+    ];
+    args.extend_from_slice(extra);
+    smtpx_with(
+        &args,
         &[("SMTPX_PASSWORD", PASSWORD), ("XDG_STATE_HOME", dir.path().to_str().unwrap())],
         None,
-    );
+    )
+}
+
+#[test]
+fn auth_plain_after_starttls_is_reported() {
+    let server = ScriptedServer::one(authed_delivery("alice@example.org"));
+    let dir = TempDir::new("auth-plain");
+    let run = run_login_send(&server, &dir, &["-v"]);
     run.assert_code(0);
     assert!(run.stdout.contains("C: AUTH PLAIN <redacted>\n"), "{}", run.stdout);
     assert!(run.stdout.contains("auth    PLAIN as alice@example.org\n"), "{}", run.stdout);
@@ -80,29 +91,8 @@ fn a_refused_login_exits_77_and_sends_nothing() {
     ]);
     script.extend(quit());
     let server = ScriptedServer::one(script);
-    let target = format!("localhost:{}", server.port());
-    let ca = ca();
     let dir = TempDir::new("auth-refused");
-    let run = smtpx_with(
-        &[
-            "send",
-            "-s",
-            &target,
-            "--ehlo",
-            "client.test",
-            "--ca-file",
-            &ca,
-            "-u",
-            "alice@example.org",
-            "--from",
-            "alice@example.org",
-            "--to",
-            "b@example.com",
-            "--json",
-        ],
-        &[("SMTPX_PASSWORD", PASSWORD), ("XDG_STATE_HOME", dir.path().to_str().unwrap())],
-        None,
-    );
+    let run = run_login_send(&server, &dir, &["--json"]);
     run.assert_code(77);
     assert!(
         run.stderr.starts_with(
@@ -162,19 +152,7 @@ fn authentication_without_a_server_is_a_usage_error() {
 
 #[test]
 fn a_profile_gives_server_user_password_and_from() {
-    let mut script = starttls_then_auth();
-    script.extend([
-        expect(&plain("me@example.org")),
-        send("235 2.7.0 Authentication successful"),
-        expect("MAIL FROM:<me@example.org>"),
-        expect("RCPT TO:<b@example.com>"),
-        expect("DATA"),
-        send("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead"),
-        Step::ExpectContent,
-        send("250 2.0.0 Ok: queued as 4XyZ1a2B3c"),
-    ]);
-    script.extend(quit());
-    let server = ScriptedServer::one(script);
+    let server = ScriptedServer::one(authed_delivery("me@example.org"));
     let dir = TempDir::new("profile");
     let password = dir.file("pw", &format!("{PASSWORD}\n"), 0o600);
     let config = dir.file(
@@ -212,19 +190,7 @@ fn a_profile_gives_server_user_password_and_from() {
 
 #[test]
 fn raw_with_a_profile_uses_the_profile_sender() {
-    let mut script = starttls_then_auth();
-    script.extend([
-        expect(&plain("me@example.org")),
-        send("235 2.7.0 Authentication successful"),
-        expect("MAIL FROM:<me@example.org>"),
-        expect("RCPT TO:<b@example.com>"),
-        expect("DATA"),
-        send("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead"),
-        Step::ExpectContent,
-        send("250 2.0.0 Ok: queued as 4XyZ1a2B3c"),
-    ]);
-    script.extend(quit());
-    let server = ScriptedServer::one(script);
+    let server = ScriptedServer::one(authed_delivery("me@example.org"));
     let dir = TempDir::new("profile-raw");
     let config = dir.file(
         "config.toml",
